@@ -75,6 +75,13 @@ GUIDE_LINES: tuple[str, ...] = (
 )
 
 
+_GUIDE_LINE_WIDTH = 110  # display columns (a CJK character counts two) per printed line
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
 class _Formats:
     """xlsxwriter formats are per workbook; build each combination once."""
 
@@ -135,6 +142,8 @@ def _write_guide(workbook: Workbook, formats: _Formats, extra: list[str]) -> Non
     for i, line in enumerate(list(GUIDE_LINES) + extra, start=2):
         bold = line.startswith("【")
         ws.write_string(i, 0, line, formats.get(bold=bold, text_wrap=True))
+        # Spreadsheet apps do not grow rows for wrapped text on load: size them here.
+        ws.set_row(i, 16 * max(1, -(-_display_width(line) // _GUIDE_LINE_WIDTH)))
     _setup_page(ws, GUIDE_TITLE, landscape=False)
     ws.hide_gridlines(2)
 
@@ -205,7 +214,7 @@ def _write_sheet(workbook: Workbook, formats: _Formats, sheet: Sheet, rows: Sequ
         for c, column in enumerate(sheet.formula_columns):
             ws.write_formula(r, sheet.index(column.key), render_formula(sheet, column, r + 1),
                              _column_format(formats, column), "")
-    last = max(sheet.capacity, formula_rows + 1)
+    last = max(sheet.capacity - 1, formula_rows)
     _add_validations(ws, sheet, last)
     if sheet is BUDGET:
         _write_budget_balance(ws, formats)

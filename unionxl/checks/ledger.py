@@ -18,7 +18,7 @@ def vouchers_match(book: Book) -> Iterator[Finding]:
     table = book[VISITS.key]
     visits = table.data.loc[table.data["voucher"].ne("")]
     journal = book[JOURNAL.key].data
-    spent = journal.loc[journal["direction"].eq(EXPENSE)].groupby("voucher")["amount"].sum(min_count=1)
+    spent = journal.loc[journal["direction"].eq(EXPENSE)].groupby("voucher")["amount"].sum()
     for voucher, group in visits.groupby("voucher", sort=False):
         first = int(group.index[0])
         total = int(group["amount"].fillna(0).sum())

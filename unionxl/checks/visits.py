@@ -23,9 +23,9 @@ def _joined_visits(book: Book) -> tuple[pd.DataFrame, pd.DataFrame] | None:
         return None
     visits = book[VISITS.key].data
     ledger = member_lookup(book)
-    joined = visits.join(ledger[["name", "status", "status_date", "join_date", "birth_date"]],
-                         on="member_id", rsuffix="_ledger")
-    return visits, joined
+    matched = ledger[["name", "status", "status_date", "join_date", "birth_date"]].reindex(visits["member_id"].to_numpy())
+    matched.index = visits.index
+    return visits, pd.concat([visits, matched.rename(columns={"name": "name_ledger"})], axis=1)
 
 
 def visit_members(book: Book) -> Iterator[Finding]:

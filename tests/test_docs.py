@@ -1,0 +1,23 @@
+"""Every rule id the code can emit is explained to the treasurer in docs/findings.md."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import ROOT
+
+
+def _emitted_rules() -> set[str]:
+    ids: set[str] = set()
+    for path in (ROOT / "unionxl").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        ids |= set(re.findall(r'(?:Finding|_finding)\([^"]*?"([a-z]+(?:-[a-z]+)+)"', text))
+        ids |= {f"type-{what}" for what in re.findall(r'_to_number\(table, column, values, "([a-z]+)"\)', text)}
+    return ids
+
+
+def test_every_rule_is_documented() -> None:
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", (ROOT / "docs" / "findings.md").read_text(encoding="utf-8"), re.M))
+    emitted = _emitted_rules()
+    assert len(emitted) > 30
+    assert emitted <= documented, emitted - documented

@@ -1,0 +1,78 @@
+"""LibreOffice as an independent spreadsheet: its recalculated formulas equal the Python core.
+
+These need ``soffice``; they skip on a developer machine without it and fail in CI
+(UNIONXL_REQUIRE_SOFFICE=1), where .ci/run installs LibreOffice.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from unionxl.demo import Demo
+from unionxl.office import convert
+from unionxl.reader import load_book
+from unionxl.totals import budget_actuals, member_dues
+from tests.test_validation import make
+
+pytestmark = pytest.mark.soffice
+
+
+def _recalculated(path: Path, tmp_path: Path) -> tuple[object, object]:
+    """(book as unionxl reads the original, book as LibreOffice recalculated it)."""
+    return load_book(path), load_book(convert(path, "xlsx", tmp_path / "lo"))
+
+
+def _fen(values: pd.Series) -> pd.Series:
+    """LibreOffice's results in 元 (blank for '') as fen, for exact comparison."""
+    numbers = pd.to_numeric(values.replace("", None), errors="coerce")
+    return (numbers * 100).round().astype("Int64")
+
+
+def _assert_same_totals(original, recalculated) -> int:
+    ours = member_dues(original)
+    kept = original["members"].formulas
+    theirs = recalculated["members"].raw
+    compared = 0
+    for key in ("monthly_dues", "paid_total", "arrears"):
+        rows = kept.index[kept[key]]
+        pd.testing.assert_series_equal(_fen(theirs.loc[rows, key]), ours.loc[rows, key], check_names=False)
+        compared += len(rows)
+    actual = _fen(recalculated["budget"].raw["actual"])
+    pd.testing.assert_series_equal(actual, budget_actuals(original), check_names=False)
+    return compared
+
+
+def test_demo_recalculates_to_the_core_totals(soffice: str, demo_book: tuple[Path, Demo], tmp_path: Path) -> None:
+    original, recalculated = _recalculated(demo_book[0], tmp_path)
+    assert _assert_same_totals(original, recalculated) == 3 * 121 - 1  # one 欠缴 formula was overwritten
+    dues_income = budget_actuals(original)[2]
+    assert dues_income == 4_106_875  # 41,068.75 元 booked as 会费收入 in the journal
+
+
+def test_filled_template_recalculates_to_hand_checked_figures(soffice: str, template: Path, tmp_path: Path) -> None:
+    original, recalculated = _recalculated(make(template), tmp_path)
+    _assert_same_totals(original, recalculated)
+    members = recalculated["members"].raw
+    assert list(_fen(members["monthly_dues"])) == [2715, 3000, 2000, pd.NA]  # 5437 → 5430 × 0.5% = 27.15
+    assert list(_fen(members["paid_total"])) == [8145, 9000, 4000, pd.NA]
+    assert list(_fen(members["arrears"])) == [2715 * 9, 3000 * 9, 0, pd.NA]  # 王五 left in February
+    budget = recalculated["budget"].raw.set_index(recalculated["budget"].data["level2"])
+    assert _fen(budget["actual"])["会费收入"] == 21145
+    assert _fen(budget["actual"])["会员活动"] == 55000
+
+
+def test_template_renders_to_pdf_with_chinese_text(soffice: str, template: Path, tmp_path: Path) -> None:
+    pdf = convert(template, "pdf", tmp_path / "pdf")
+    assert pdf.stat().st_size > 10_000
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (poppler-utils) is required with LibreOffice")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "工会工作台账 使用说明" in text
+    assert "会员编号" in text and "应缴月会费" in text and "困难职工帮扶费" in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "CID" in fonts or "Noto" in fonts

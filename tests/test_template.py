@@ -1,0 +1,78 @@
+"""The master template: sheets, headers, formats, dropdowns, formulas, budget tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from unionxl.cli import app
+from unionxl.schema import BUDGET_TREE, GUIDE_TITLE, INPUT_SHEETS, render_formula, MEMBERS, BUDGET
+
+runner = CliRunner()
+
+
+def test_new_writes_every_sheet_with_headers(tmp_path: Path) -> None:
+    path = tmp_path / "m.xlsx"
+    result = runner.invoke(app, ["new", str(path), "--name", "城南小学工会委员会", "--year", "2027", "--province", "江苏"])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [GUIDE_TITLE, "设置", "活动日历", "会员台账", "慰问记录", "收支明细", "经费预算"]
+    for sheet in INPUT_SHEETS:
+        assert [c.value for c in wb[sheet.title][1]][: len(sheet.columns)] == [c.title for c in sheet.columns]
+    settings = {wb["设置"].cell(r, 1).value: wb["设置"].cell(r, 2).value for r in range(2, 11)}
+    assert settings["工会名称"] == "城南小学工会委员会"
+    assert settings["年度"] == 2027
+    assert settings["省份"] == "江苏"
+    assert settings["会费比例"] == 0.005
+
+
+def test_new_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    path = tmp_path / "m.xlsx"
+    path.write_bytes(b"keep me")
+    result = runner.invoke(app, ["new", str(path)])
+    assert result.exit_code == 2
+    assert path.read_bytes() == b"keep me"
+    assert runner.invoke(app, ["new", str(path), "--force"]).exit_code == 0
+    assert path.read_bytes()[:2] == b"PK"
+
+
+def test_formulas_follow_the_dues_rule(template: Path) -> None:
+    ws = openpyxl.load_workbook(template)["会员台账"]
+    assert ws["J2"].value == '=IF(I2="","",ROUND(INT(I2/10)*10*UX_DUES_RATE,2))'
+    assert ws["W2"].value == '=IF(COUNT(K2:V2)=0,"",SUM(K2:V2))'
+    assert ws["X101"].value.startswith("=IF(J101=\"\",\"\",J101*MAX(0,")
+    assert ws["J101"].value == render_formula(MEMBERS, MEMBERS.col("monthly_dues"), 101)
+
+
+def test_budget_is_prefilled_with_the_category_tree(template: Path) -> None:
+    ws = openpyxl.load_workbook(template)["经费预算"]
+    rows = [[c.value for c in r][:4] for r in ws.iter_rows(min_row=2, max_row=1 + len(BUDGET_TREE))]
+    assert rows[0] == ["101", "收入", "会费收入", "会费收入"]
+    assert ["20105", "支出", "职工活动支出", "会员活动"] in rows
+    assert ["20304", "支出", "维权支出", "困难职工帮扶费"] in rows
+    assert ws["F2"].value == "=SUMIFS('收支明细'!$F:$F,'收支明细'!$E:$E,D2,'收支明细'!$D:$D,B2)"
+    assert ws["H2"].value == '=IF(N(E2)=0,"",F2/E2)'
+    assert len({r[3] for r in rows}) == len(rows)
+
+
+def test_dropdowns_widths_formats_and_frozen_headers(template: Path) -> None:
+    wb = openpyxl.load_workbook(template)
+    members = wb["会员台账"]
+    assert members.freeze_panes == "C2"
+    assert members.column_dimensions["A"].width == pytest.approx(10.71, abs=0.5)
+    lists = {str(v.sqref): v.formula1 for v in members.data_validations.dataValidation if v.type == "list"}
+    assert lists["G2:G2000"] == '"在职,退休,调离,去世"'
+    journal = wb["收支明细"]
+    lists = {str(v.sqref): v.formula1 for v in journal.data_validations.dataValidation if v.type == "list"}
+    assert lists["E2:E3000"] == "'经费预算'!$D$2:$D$200"
+    assert wb.defined_names["UX_DUES_RATE"].attr_text == "'设置'!$B$6"
+    assert wb.defined_names["UX_YEAR"].attr_text == "'设置'!$B$4"
+
+
+def test_template_validates_clean(template: Path) -> None:
+    from unionxl.validate import validate_path
+
+    assert validate_path(template).findings == []

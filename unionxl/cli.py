@@ -1,0 +1,166 @@
+"""The headless front door: ``unionxl new | validate | demo``.
+
+Every command reads the master workbook without writing to it, writes reports to new
+files atomically, and ends with exit code 0 (no error), 1 (errors found) or 2 (the file
+cannot be used), explained in one Chinese line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from unionxl.errors import UnusableWorkbook
+from unionxl.findings import Finding
+from unionxl.safeio import lock_file
+from unionxl.schema import PROVINCES, SEVERITY_TITLES
+from unionxl.validate import ValidationResult
+
+app = typer.Typer(help="unionxl：基层工会财务工作簿的校验、汇总与经费审核工具", add_completion=False,
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
+    """Turn every failure into exit 2 with one Chinese line (UNIONXL_DEBUG=1 re-raises)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: object, **kwargs: object) -> None:
+        try:
+            code = command(*args, **kwargs) or EXIT_OK
+        except UnusableWorkbook as exc:
+            err.print(f"[bold red]无法使用：[/]{exc.reason}", soft_wrap=True)
+            code = EXIT_UNUSABLE
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # the user must never see a traceback
+            if os.environ.get("UNIONXL_DEBUG") == "1":
+                raise
+            err.print(f"[bold red]unionxl 内部错误：[/]{type(exc).__name__}: {exc}（请把此信息报告给维护者）", soft_wrap=True)
+            code = EXIT_UNUSABLE
+        raise typer.Exit(code)
+
+    return wrapper
+
+
+def _warn_if_open(book: Path) -> None:
+    if lock_file(book).exists():
+        err.print(f"[yellow]注意：[/]“{book.name}”正在 Excel/WPS 中打开，读取的是最后一次保存的内容；未保存的修改不会被校验。")
+
+
+def _print_findings(findings: list[Finding], counts: dict[str, int]) -> None:
+    if findings:
+        table = RichTable(show_lines=False, header_style="bold")
+        for header in ("级别", "单元格", "说明", "建议", "规则"):
+            table.add_column(header, overflow="fold")
+        for f in findings:
+            table.add_row(f"[{_STYLE[f.severity]}]{SEVERITY_TITLES[f.severity]}[/]", f.cell, f.message, f.hint, f.rule)
+        out.print(table)
+    out.print(f"共 {counts['error']} 个错误、{counts['warning']} 个警告、{counts['info']} 条提示。")
+
+
+def _finish(result: ValidationResult, as_json: bool) -> int:
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        _print_findings(result.findings, result.counts)
+    if not result.usable:
+        err.print(f"[bold red]无法使用：[/]{result.unusable_reason()}", soft_wrap=True)
+        return EXIT_UNUSABLE
+    return EXIT_ERRORS if result.errors else EXIT_OK
+
+
+@app.command()
+@_guarded
+def new(
+    book: Annotated[Path, typer.Argument(help="要创建的主工作簿（.xlsx）")],
+    name: Annotated[str, typer.Option("--name", help="工会名称")] = "",
+    year: Annotated[int, typer.Option("--year", help="年度")] = 2026,
+    province: Annotated[str, typer.Option("--province", help="省份，决定适用的经费标准")] = "全国",
+    force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖")] = False,
+) -> int:
+    """生成一个新的主工作簿（空白模板）。"""
+    from unionxl.template import write_master
+
+    if book.exists() and not force:
+        raise UnusableWorkbook(f"文件已存在：{book}；如确需覆盖请加 --force")
+    if province not in PROVINCES:
+        raise UnusableWorkbook(f"未知的省份“{province}”，可选：{'、'.join(PROVINCES)}")
+    write_master(book, {"union_name": name, "year": year, "province": province})
+    out.print(f"已生成主工作簿：{book}")
+    return EXIT_OK
+
+
+@app.command()
+@_guarded
+def validate(
+    book: Annotated[Path, typer.Argument(help="主工作簿（.xlsx）")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（便于程序处理）")] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help="把校验结果写入一个新的工作簿")] = None,
+) -> int:
+    """校验主工作簿的每一项录入，列出问题所在的单元格。"""
+    from unionxl.reader import load_book
+    from unionxl.report import write_findings_report
+    from unionxl.validate import validate_book
+
+    _warn_if_open(book)
+    loaded = load_book(book)
+    result = validate_book(loaded)
+    if report is not None:
+        write_findings_report(report, result.findings, _title(loaded.settings.values), source=book)
+        if not as_json:
+            out.print(f"校验结果已写入：{report}")
+    return _finish(result, as_json)
+
+
+def _title(values: dict[str, object]) -> str:
+    name = values.get("union_name") or "工会"
+    year = values.get("year")
+    return f"{name} {year}年" if year else str(name)
+
+
+@app.command()
+@_guarded
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("unionxl-demo"),
+) -> int:
+    """生成演示工作簿并校验它，展示 unionxl 能发现的问题。"""
+    from unionxl.demo import write_demo
+    from unionxl.reader import load_book
+    from unionxl.report import write_findings_report
+    from unionxl.validate import validate_book
+
+    master = out_dir / "demo-master.xlsx"
+    report = out_dir / "demo-report.xlsx"
+    made = write_demo(master)
+    loaded = load_book(master)
+    result = validate_book(loaded)
+    write_findings_report(report, result.findings, _title(loaded.settings.values), source=master)
+    out.print(f"演示主工作簿：{master}")
+    _print_findings(result.findings, result.counts)
+    found = {(f.rule, f.cell) for f in result.findings}
+    caught = sum((m.rule, m.cell) in found for m in made.mistakes)
+    out.print(f"演示数据中故意设置了 {len(made.mistakes)} 处错误，unionxl 发现了其中 {caught} 处。")
+    out.print(f"校验结果工作簿：{report}")
+    return EXIT_OK
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""Regenerate the committed workbooks: `python workbooks/generate.py`.
+
+tests/test_artifacts.py fails when these files differ from what the generators make
+today, so run this after changing the schema, the template writer or the demo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from unionxl.demo import write_demo
+from unionxl.template import write_master
+
+HERE = Path(__file__).resolve().parent
+TEMPLATE = HERE / "unionxl-template.xlsx"
+DEMO = HERE / "demo-master.xlsx"
+TEMPLATE_SETTINGS = {"union_name": "", "year": 2026, "province": "全国"}
+
+
+def generate(folder: Path = HERE) -> tuple[Path, Path]:
+    template, demo = folder / TEMPLATE.name, folder / DEMO.name
+    write_master(template, TEMPLATE_SETTINGS)
+    write_demo(demo)
+    return template, demo
+
+
+if __name__ == "__main__":
+    for path in generate():
+        print(path)
