@@ -24,7 +24,8 @@ def fill(path: Path, rows: Mapping[str, Sequence[Mapping[str, object]]], setting
         by_title = {cell.value: cell.column for cell in ws[1] if cell.value}
         for offset, row in enumerate(sheet_rows):
             for column_key, value in row.items():
-                cell = ws.cell(start.get(key, 2) + offset, by_title[sheet.col(column_key).title], value)
+                cell = ws.cell(start.get(key, 2) + offset, by_title[sheet.col(column_key).title])
+                cell.value = value  # ws.cell(..., value=None) would leave an old value in place
                 if isinstance(value, str) and value.startswith("=") and not sheet.col(column_key).formula:
                     cell.data_type = "s"  # typed text that looks like a formula, as Excel stores it
     if settings:
@@ -32,5 +33,5 @@ def fill(path: Path, rows: Mapping[str, Sequence[Mapping[str, object]]], setting
         where = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
         for setting in SETTING_ITEMS:
             if setting.key in settings:
-                ws.cell(where[setting.title], 2, settings[setting.key])
+                ws.cell(where[setting.title], 2).value = settings[setting.key]
     wb.save(path)

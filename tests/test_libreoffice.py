@@ -76,3 +76,35 @@ def test_template_renders_to_pdf_with_chinese_text(soffice: str, template: Path,
     assert "会员编号" in text and "应缴月会费" in text and "困难职工帮扶费" in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "CID" in fonts or "Noto" in fonts
+
+
+def test_balance_block_recalculates_to_the_rule_figures(soffice: str, demo_book: tuple[Path, Demo], tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from unionxl.rules.kinds import _budget_sums
+    from unionxl.schema import balance_cell
+
+    original = load_book(demo_book[0])
+    recalculated = convert(demo_book[0], "xlsx", tmp_path / "lo")
+    sheet = CalamineWorkbook.from_path(str(recalculated)).get_sheet_by_name("经费预算").to_python(skip_empty_area=False)
+    sums = _budget_sums(original)
+    for side in ("budget", "actual"):
+        for line in ("income", "opening", "expense", "closing"):
+            ref = balance_cell(line, side).split("!")[1]
+            col = ord(ref[0]) - 65
+            value = sheet[int(ref[1:]) - 1][col]
+            # within a fen: the demo's deliberate 1236.505 元 is summed raw by LibreOffice, as fen by the core
+            assert abs(value * 100 - sums[side][line]) < 1, (side, line)
+
+
+def test_audit_report_prints_with_chinese_text(soffice: str, demo_book: tuple[Path, Demo], tmp_path: Path) -> None:
+    from unionxl.audit import audit_book
+    from unionxl.report import write_audit_report
+
+    book = load_book(demo_book[0])
+    report = tmp_path / "audit.xlsx"
+    write_audit_report(report, audit_book(book), book.settings.values)
+    pdf = convert(report, "pdf", tmp_path / "pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "经费收支审核表" in text and "湖北省基层工会经费收支管理实施细则" in text
+    assert "工会主席：张建国" in text and "待核实" in text

@@ -27,7 +27,9 @@ from unionxl.validate import ValidationResult
 
 app = typer.Typer(help="unionxl：基层工会财务工作簿的校验、汇总与经费审核工具", add_completion=False,
                   no_args_is_help=True, pretty_exceptions_enable=False)
-out = Console(highlight=False)
+#: a pipe or file gets wide tables instead of rich's 80-column default
+_WIDTH = int(os.environ.get("COLUMNS", "0") or 0) or (None if sys.stdout.isatty() else 160)
+out = Console(highlight=False, width=_WIDTH)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
@@ -155,6 +157,85 @@ def demo(
     caught = sum((m.rule, m.cell) in found for m in made.mistakes)
     out.print(f"演示数据中故意设置了 {len(made.mistakes)} 处错误，unionxl 发现了其中 {caught} 处。")
     out.print(f"校验结果工作簿：{report}")
+    return EXIT_OK
+
+
+@app.command("check-budget")
+@_guarded
+def check_budget(
+    book: Annotated[Path, typer.Argument(help="主工作簿（.xlsx）")],
+    rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="追加本单位或上级工会的规则包（TOML），可多次使用")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help="把预算审核表写入一个新的工作簿")] = None,
+) -> int:
+    """按全总和本省的经费标准审核预算与全年支出。"""
+    from unionxl.audit import STATUS_TITLES, audit_book, opinion
+    from unionxl.reader import load_book
+    from unionxl.report import write_audit_report
+
+    _warn_if_open(book)
+    loaded = load_book(book)
+    if not loaded.usable:
+        raise UnusableWorkbook("；".join(f.message for f in loaded.findings if f.severity == "error"))
+    audit = _rule_errors_as_unusable(lambda: audit_book(loaded, rules or []))
+    if report is not None:
+        write_audit_report(report, audit, loaded.settings.values, source=book)
+    if as_json:
+        sys.stdout.write(json.dumps(audit.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        out.print(f"适用标准：{'；'.join(audit.ruleset.names)}")
+        if audit.ruleset.notice:
+            out.print(f"[yellow]{audit.ruleset.notice}[/]")
+        table = RichTable(header_style="bold")
+        for header in ("结果", "规则", "审核项目", "单元格", "说明", "审核意见"):
+            table.add_column(header, overflow="fold")
+        style = {"pass": "green", "warn": "yellow", "fail": "bold red"}
+        for result in audit.results:
+            rows = result.violations or [None]
+            for v in rows:
+                status = v.status if v else result.status
+                table.add_row(f"[{style[status]}]{STATUS_TITLES[status]}[/]", result.rule.id, result.rule.title,
+                              v.cell if v else "", v.detail if v else result.detail, opinion(result))
+        out.print(table)
+        c = audit.counts
+        out.print(f"共 {len(audit.results)} 条规则：通过 {c['pass']}，提示 {c['warn']}，不通过 {c['fail']}。")
+        if report is not None:
+            out.print(f"预算审核表已写入：{report}")
+    return EXIT_ERRORS if audit.failed else EXIT_OK
+
+
+def _rule_errors_as_unusable(run):
+    from unionxl.rules import RulePackError
+
+    try:
+        return run()
+    except RulePackError as exc:
+        raise UnusableWorkbook(str(exc)) from exc
+
+
+@app.command("rules")
+@_guarded
+def list_rules(
+    province: Annotated[str, typer.Option("--province", help="省份")] = "全国",
+    year: Annotated[Optional[int], typer.Option("--year", help="年度（选择当年有效的标准）")] = None,
+    rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="追加的规则包（TOML）")] = None,
+) -> int:
+    """列出现行的经费审核规则及其依据。"""
+    from unionxl.audit import UNCONFIRMED
+    from unionxl.rules import resolve
+
+    ruleset = _rule_errors_as_unusable(lambda: resolve(province, year, rules or []))
+    out.print(f"适用标准：{'；'.join(ruleset.names)}")
+    if ruleset.notice:
+        out.print(f"[yellow]{ruleset.notice}[/]")
+    table = RichTable(header_style="bold", show_lines=True)
+    for header in ("规则", "审核项目", "依据", "核对", "级别", "来源"):
+        table.add_column(header, overflow="fold")
+    for rule in ruleset.rules:
+        table.add_row(rule.id, rule.title, rule.basis + (f"\n{rule.note}" if rule.note else ""),
+                      "已核对" if rule.confirmed else UNCONFIRMED, "不通过" if rule.severity == "error" else "提示",
+                      rule.source)
+    out.print(table)
     return EXIT_OK
 
 

@@ -20,7 +20,7 @@ from unionxl.schema import (
     BUDGET_TREE, CALENDAR, DUES_INCOME_CATEGORY, EXPENSE, INCOME, JOURNAL, MEMBERS, MONTH_KEYS,
     STATUS_ACTIVE, STATUS_DECEASED, STATUS_RETIRED, STATUS_TRANSFERRED, VISIT_BIRTH, VISIT_BIRTHDAY,
     VISIT_FESTIVAL, VISIT_HARDSHIP, VISIT_ILL, VISIT_KIN_DEATH, VISIT_OTHER, VISIT_OWN_DEATH,
-    VISIT_RETIRE, VISIT_WEDDING, VISITS, SHEETS, column_letter,
+    VISIT_RETIRE, VISIT_WEDDING, VISITS, SHEETS, BUDGET, balance_cell, column_letter,
 )
 from unionxl.template import write_master
 
@@ -61,6 +61,8 @@ class Demo:
     settings: dict[str, object]
     rows: dict[str, list[dict[str, object]]]
     mistakes: list[Mistake] = field(default_factory=list)
+    #: fund-rule results that ``unionxl check-budget`` must report (severity = fail/warn)
+    violations: list[Mistake] = field(default_factory=list)
 
     def cell(self, sheet_key: str, column_key: str, index: int) -> str:
         """Reference of data row *index* (0-based) of a sheet in the written workbook."""
@@ -282,6 +284,7 @@ def build_demo() -> Demo:
         "budget": _budget(ledger.journal),
     })
     _inject_mistakes(demo)
+    _inject_rule_violations(demo)
     return demo
 
 
@@ -393,10 +396,36 @@ def _inject_mistakes(demo: Demo) -> None:
     add(Mistake("formula-overwritten", "warning", demo.cell("members", "arrears", 3), f"{members[3]['name']} 的“欠缴”公式被改成了 0"))
 
 
+def _inject_rule_violations(demo: Demo) -> None:
+    """Spending that breaks the fund rules of the demo's province (湖北) and the national pack."""
+    journal, visits, budget = demo.rows[JOURNAL.key], demo.rows[VISITS.key], demo.rows[BUDGET.key]
+    add = demo.violations.append
+    i = _index(visits, visit_type=VISIT_OWN_DEATH)
+    add(Mistake("cap-own-death", "fail", demo.cell("visits", "amount", i),
+                "本人去世慰问 2000 元，超过湖北标准 1000 元"))
+    r = _index(journal, summary="三八妇女节“巧手插花”活动")
+    journal[r]["note"] = "另发放超市购物卡"
+    add(Mistake("banned-cards", "fail", demo.cell("journal", "note", r), "三八节活动备注中发放超市购物卡"))
+    r = _index(visits, reason="重阳节慰问退休教师")
+    visits[r]["form"] = "慰问金"
+    add(Mistake("holiday-no-cash", "fail", demo.cell("visits", "form", r), "重阳节慰问有一位退休教师发的是现金"))
+    b = _index(budget, level2="文体活动")
+    budget[b]["budget"] = 12000.0
+    add(Mistake("over-budget", "fail", demo.cell("budget", "actual", b), "文体活动预算 12000 元，实际超支 39%"))
+    b = _index(budget, level2="会议费")
+    budget[b]["budget"] = 2600.0
+    add(Mistake("over-budget", "warn", demo.cell("budget", "actual", b), "会议费略超预算（在 10% 幅度内）"))
+    add(Mistake("holiday-share", "warn", balance_cell("income", "actual"),
+                "节日慰问支出超过全年收入的 30%（该标准出处省份不明，待核实）"))
+
+
 def guide_lines(demo: Demo) -> list[str]:
     lines = ["", "【演示数据中故意设置的错误】（unionxl validate 应逐条报告）"]
     level = {"error": "错误", "warning": "警告"}
     lines += [f"{i}. [{level[m.severity]}] {m.cell}：{m.what}（规则 {m.rule}）" for i, m in enumerate(demo.mistakes, 1)]
+    lines += ["", "【演示数据中故意设置的违反经费标准之处】（unionxl check-budget 应逐条报告）"]
+    status = {"fail": "不通过", "warn": "提示"}
+    lines += [f"{i}. [{status[m.severity]}] {m.cell}：{m.what}（规则 {m.rule}）" for i, m in enumerate(demo.violations, 1)]
     return lines
 
 

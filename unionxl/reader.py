@@ -171,6 +171,8 @@ def _table_from_grid(sheet: Sheet, grid: Grid, formula_refs: set[str] | None) ->
     positions: dict[str, int] = {}
     for column in sheet.columns:
         places = found.get(column.title)
+        if not places and column.optional:
+            continue
         if not places:
             where = f"{sheet.title}!{column_letter(sheet.index(column.key))}1"
             findings.append(Finding(

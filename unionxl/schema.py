@@ -83,6 +83,8 @@ class Column:
     formula: str = ""
     width: float = 12
     number_format: str = ""
+    #: a later addition to the contract: older workbooks without it stay usable
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -245,9 +247,25 @@ BUDGET = Sheet(
         Column("execution", "执行率", Kind.RATE, width=9, number_format="0.0%",
                formula='=IF(N({budget})=0,"",{actual}/{budget})'),
         _text("note", "说明", width=30),
+        _money("prior_budget", "上年预算", optional=True),
+        _money("prior_actual", "上年实际", optional=True),
     ),
     capacity=200,
 )
+
+#: The balance block the template writes beside the budget table: (label, key) lines
+#: and the two value columns, 预算 and 实际. Rules point at these cells.
+BALANCE_LINES = (("收入合计", "income"), ("上年结余", "opening"), ("支出合计", "expense"), ("年末结余", "closing"))
+BALANCE_VALUES = (("预算", "budget"), ("实际", "actual"))
+BALANCE_TOP_ROW = 1  # 0-based row of the block's header
+BALANCE_LEFT_COL = len(BUDGET.columns) + 1  # 0-based column of the labels
+
+
+def balance_cell(line: str, value: str) -> str:
+    """``经费预算!M6``-style reference of a balance-block cell, e.g. ("closing", "budget")."""
+    row = BALANCE_TOP_ROW + 1 + [k for _, k in BALANCE_LINES].index(line)
+    col = BALANCE_LEFT_COL + 1 + [k for _, k in BALANCE_VALUES].index(value)
+    return f"{BUDGET.title}!{column_letter(col)}{row + 1}"
 
 #: The input sheets in workbook order.
 INPUT_SHEETS: tuple[Sheet, ...] = (SETTINGS, CALENDAR, MEMBERS, VISITS, JOURNAL, BUDGET)
@@ -350,7 +368,12 @@ FINDINGS_SHEET = OutputSheet(
     ("级别", "规则", "表", "单元格", "说明", "建议"),
     (8, 24, 10, 14, 60, 40),
 )
-OUTPUT_SHEETS = (FINDINGS_SHEET,)
+AUDIT_SHEET = OutputSheet(
+    "audit", "预算审核",
+    ("序号", "规则", "审核项目", "依据", "结果", "实际", "限额", "差额", "审核意见"),
+    (6, 18, 30, 36, 9, 13, 13, 13, 22),
+)
+OUTPUT_SHEETS = (FINDINGS_SHEET, AUDIT_SHEET)
 SEVERITY_TITLES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 

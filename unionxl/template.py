@@ -16,9 +16,11 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from unionxl.layout import row_height
 from unionxl.safeio import atomic_output
 from unionxl.schema import (
-    BUDGET, BUDGET_TREE, CATEGORY_CODE_NOTE, EXPENSE, GUIDE_TITLE, INCOME, INPUT_SHEETS, MEMBERS,
+    BALANCE_LEFT_COL, BALANCE_LINES, BALANCE_TOP_ROW, BALANCE_VALUES, BUDGET, BUDGET_TREE, CATEGORY_CODE_NOTE,
+    balance_cell, EXPENSE, GUIDE_TITLE, INCOME, INPUT_SHEETS, MEMBERS,
     SETTING_ITEMS, SETTINGS, SETTINGS_BY_KEY, Column, Kind, Sheet, choice_source, column_letter, quote_sheet, render_formula,
     settings_value_cell,
 )
@@ -75,11 +77,7 @@ GUIDE_LINES: tuple[str, ...] = (
 )
 
 
-_GUIDE_LINE_WIDTH = 110  # display columns (a CJK character counts two) per printed line
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+_GUIDE_WIDTH = 100
 
 
 class _Formats:
@@ -137,13 +135,12 @@ def _setup_page(ws: Worksheet, title: str, landscape: bool = True) -> None:
 
 def _write_guide(workbook: Workbook, formats: _Formats, extra: list[str]) -> None:
     ws = workbook.add_worksheet(GUIDE_TITLE)
-    ws.set_column(0, 0, 120, formats.get(text_wrap=True))
+    ws.set_column(0, 0, _GUIDE_WIDTH, formats.get(text_wrap=True))
     ws.write_string(0, 0, "工会工作台账 使用说明", formats.get(bold=True, font_size=16))
     for i, line in enumerate(list(GUIDE_LINES) + extra, start=2):
         bold = line.startswith("【")
         ws.write_string(i, 0, line, formats.get(bold=bold, text_wrap=True))
-        # Spreadsheet apps do not grow rows for wrapped text on load: size them here.
-        ws.set_row(i, 16 * max(1, -(-_display_width(line) // _GUIDE_LINE_WIDTH)))
+        ws.set_row(i, row_height([line], [_GUIDE_WIDTH]))
     _setup_page(ws, GUIDE_TITLE, landscape=False)
     ws.hide_gridlines(2)
 
@@ -243,33 +240,27 @@ def _add_validations(ws: Worksheet, sheet: Sheet, last_row: int) -> None:
 
 def _write_budget_balance(ws: Worksheet, formats: _Formats) -> None:
     """A balance block beside the budget: income, carried balance, expenditure, closing balance."""
-    left = len(BUDGET.columns) + 1
-    budget_col = column_letter(BUDGET.index("budget"))
-    actual_col = column_letter(BUDGET.index("actual"))
+    top, left = BALANCE_TOP_ROW, BALANCE_LEFT_COL
     direction_col = column_letter(BUDGET.index("direction"))
-    opening = SETTINGS_BY_KEY["opening_balance"]
-    row_opening, col_opening = settings_value_cell(opening)
+    row_opening, col_opening = settings_value_cell(SETTINGS_BY_KEY["opening_balance"])
     opening_ref = f"{quote_sheet(SETTINGS.title)}!${column_letter(col_opening)}${row_opening + 1}"
     head = formats.get(bold=True, bg_color="#DDEBF7", border=1, align="center")
-    ws.write_string(1, left, "收支平衡", head)
-    ws.write_string(1, left + 1, "预算", head)
-    ws.write_string(1, left + 2, "实际", head)
     money = formats.get(Kind.MONEY, border=1, bg_color=_FORMULA_FILL)
-    label = formats.get(border=1)
-    lines = (
-        ("收入合计", f'=SUMIFS(${{c}}:${{c}},${direction_col}:${direction_col},"{INCOME}")'),
-        ("上年结余", f"=N({opening_ref})"),
-        ("支出合计", f'=SUMIFS(${{c}}:${{c}},${direction_col}:${direction_col},"{EXPENSE}")'),
-        ("年末结余", "={c1}+{c2}-{c3}"),
-    )
-    for i, (name, template) in enumerate(lines):
-        r = 2 + i
-        ws.write_string(r, left, name, label)
-        for j, col in enumerate((budget_col, actual_col)):
-            letter = column_letter(left + 1 + j)
-            formula = template.replace("{c}", col).replace("{c1}", f"{letter}3").replace(
-                "{c2}", f"{letter}4").replace("{c3}", f"{letter}5")
-            ws.write_formula(r, left + 1 + j, formula, money, "")
-    ws.write_string(6, left, "年末结余不得为负（预算不得赤字）", formats.get(italic=True, font_color="#7F7F7F"))
+    ws.write_string(top, left, "收支平衡", head)
+    for j, (title, key) in enumerate(BALANCE_VALUES, start=1):
+        ws.write_string(top, left + j, title, head)
+        source = column_letter(BUDGET.index(key))
+        cells = {line: balance_cell(line, key).split("!")[1] for _, line in BALANCE_LINES}
+        formulas = {
+            "income": f'=SUMIFS(${source}:${source},${direction_col}:${direction_col},"{INCOME}")',
+            "opening": f"=N({opening_ref})",
+            "expense": f'=SUMIFS(${source}:${source},${direction_col}:${direction_col},"{EXPENSE}")',
+            "closing": f"={cells['income']}+{cells['opening']}-{cells['expense']}",
+        }
+        for i, (label, line) in enumerate(BALANCE_LINES, start=1):
+            ws.write_string(top + i, left, label, formats.get(border=1))
+            ws.write_formula(top + i, left + j, formulas[line], money, "")
+    ws.write_string(top + len(BALANCE_LINES) + 1, left, "年末结余不得为负（预算不得赤字）",
+                    formats.get(italic=True, font_color="#7F7F7F"))
     ws.set_column(left, left, 12)
-    ws.set_column(left + 1, left + 2, 14)
+    ws.set_column(left + 1, left + len(BALANCE_VALUES), 14)

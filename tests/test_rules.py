@@ -1,0 +1,253 @@
+"""Fund-rule packs and checker kinds: loading, merging, each kind passing and failing."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from unionxl.audit import audit_book
+from unionxl.cli import app
+from unionxl.demo import Demo
+from unionxl.reader import load_book
+from unionxl.rules import PACK_DIR, RulePackError, bundled_packs, load_pack, resolve
+from unionxl.rules.kinds import KINDS
+from unionxl.schema import balance_cell
+from tests.test_validation import make
+from tests.fill import fill
+
+runner = CliRunner()
+PROVINCES_WITH_PACKS = {"安徽", "福建", "湖北", "贵州", "广东", "山西", "陕西", "黑龙江", "上海", "江苏"}
+
+
+def test_every_bundled_pack_loads_with_cited_rules() -> None:
+    packs = bundled_packs()
+    assert {p.province for p in packs.values()} == PROVINCES_WITH_PACKS | {"全国"}
+    for pack in packs.values():
+        assert pack.rules, pack.id
+        for rule in pack.rules:
+            assert rule["basis"] and rule["kind"] in KINDS, (pack.id, rule["id"])
+            assert isinstance(rule["confirmed"], bool)
+    jiangsu = next(p for p in packs.values() if p.province == "江苏")
+    assert jiangsu.level == "unit-example" and "非省级标准" in jiangsu.name
+    assert not any(r["confirmed"] for r in jiangsu.rules)
+
+
+def test_province_pack_extends_and_overrides_national(tmp_path: Path) -> None:
+    ruleset = resolve("湖北", 2025)
+    ids = [r.id for r in ruleset.rules]
+    assert "budget-balance" in ids and "cap-birthday" in ids
+    assert {r.id: r for r in ruleset.rules}["cap-birthday"].params["limit"] == 30000
+    stricter = tmp_path / "ours.toml"
+    stricter.write_text(textwrap.dedent("""
+        [pack]
+        id = "our-school"
+        name = "本校工会经费使用细则"
+        [[rules]]
+        id = "cap-birthday"
+        override = true
+        limit = 40
+        title = "生日慰问每人每次不超过40元（本校）"
+        basis = "本校工会委员会决议"
+    """), encoding="utf-8")
+    merged = {r.id: r for r in resolve("湖北", 2025, [stricter]).rules}
+    assert merged["cap-birthday"].params["limit"] == 4000
+    assert merged["cap-birthday"].kind == "per_event_cap"
+    assert merged["cap-birthday"].pack == "本校工会经费使用细则"
+
+
+def test_province_without_pack_says_so() -> None:
+    ruleset = resolve("浙江", 2026)
+    assert [p.id for p in ruleset.packs] == ["national-2017"]
+    assert "未收录浙江" in ruleset.notice
+
+
+def test_pack_not_yet_in_force_is_not_applied() -> None:
+    assert [p.id for p in resolve("上海", 2024).packs] == ["national-2017"]
+    assert [p.id for p in resolve("上海", 2025).packs] == ["national-2017", "shanghai-2025"]
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('id = "x"\ntitle = "t"\nbasis = "b"\nkind = "magic"\nseverity = "error"\nconfirmed = true', "未知的 kind"),
+    ('id = "x"\ntitle = "t"\nkind = "per_event_cap"\nseverity = "error"\nconfirmed = true\nlimit = 1', "缺少：basis"),
+    ('id = "x"\ntitle = "t"\nbasis = "b"\nkind = "per_event_cap"\nseverity = "error"\nconfirmed = true\nlimit = "三百"', "limit 应为"),
+    ('id = "x"\ntitle = "t"\nbasis = "b"\nkind = "per_event_cap"\nseverity = "fatal"\nconfirmed = true\nlimit = 1', "severity"),
+])
+def test_malformed_pack_names_file_and_rule(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(f'[pack]\nid = "bad"\nname = "坏规则包"\n[[rules]]\n{body}\n', encoding="utf-8")
+    with pytest.raises(RulePackError, match=message) as info:
+        load_pack(path)
+    assert "bad.toml" in str(info.value) and "规则 x" in str(info.value)
+
+
+def test_bad_pack_on_the_command_line_exits_two(tmp_path: Path, template: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[pack\n", encoding="utf-8")
+    result = runner.invoke(app, ["check-budget", str(template), "--rules", str(path)])
+    assert result.exit_code == 2
+    assert "bad.toml" in result.stderr
+
+
+def _pack(tmp_path: Path, rule: str) -> Path:
+    path = tmp_path / "case.toml"
+    path.write_text('[pack]\nid = "case"\nname = "测试规则包"\n[[rules]]\n' + textwrap.dedent(rule)
+                    + '\nbasis = "测试依据"\nseverity = "error"\nconfirmed = true\n', encoding="utf-8")
+    return path
+
+
+def _result(book_path: Path, pack: Path, rule_id: str = "t"):
+    audit = audit_book(load_book(book_path), [pack])
+    return next(r for r in audit.results if r.rule.id == rule_id)
+
+
+HOSPITAL_CAP = 'id = "t"\ntitle = "住院"\nkind = "per_event_cap"\nvisit_types = ["生病住院"]\nlimit = 500'
+
+
+@pytest.mark.parametrize(("amount", "status"), [(500, "pass"), (500.01, "fail")])
+def test_per_event_cap_boundary(template: Path, tmp_path: Path, amount: float, status: str) -> None:
+    result = _result(make(template, (("visits", 0, "amount", amount),)), _pack(tmp_path, HOSPITAL_CAP))
+    assert result.status == status
+    if status == "fail":
+        [v] = result.violations
+        assert (v.cell, v.amount, v.limit) == ("慰问记录!F2", 50001, 50000)
+
+
+def _festivals(template: Path, second: float) -> Path:
+    rows = [dict(date=d, member_id="GH001", name="张三", visit_type="节日慰问", reason=r, amount=a, form="慰问品")
+            for d, r, a in ((__import__("datetime").date(2026, 2, 10), "春节慰问", 300),
+                            (__import__("datetime").date(2026, 9, 20), "中秋节慰问", second))]
+    make(template)
+    fill(template, {"visits": rows}, start={"visits": 4})
+    return template
+
+
+@pytest.mark.parametrize(("second", "status"), [(200, "pass"), (200.01, "fail")])
+def test_per_member_year_total(template: Path, tmp_path: Path, second: float, status: str) -> None:
+    pack = _pack(tmp_path, 'id = "t"\ntitle = "节日"\nkind = "per_member_year"\nvisit_types = ["节日慰问"]\nlimit = 500')
+    result = _result(_festivals(template, second), pack)
+    assert result.status == status
+    assert result.amount == 30000 + round(second * 100)
+    if status == "fail":
+        assert [v.cell for v in result.violations] == ["慰问记录!F5"]
+
+
+def test_per_member_year_count(template: Path, tmp_path: Path) -> None:
+    pack = _pack(tmp_path, 'id = "t"\ntitle = "次数"\nkind = "per_member_year"\nvisit_types = ["节日慰问"]\nmax_count = 1')
+    result = _result(_festivals(template, 100), pack)
+    assert result.status == "fail"
+    assert [v.cell for v in result.violations] == ["慰问记录!A5"]
+
+
+@pytest.mark.parametrize(("change", "status", "cell"), [
+    ((), "pass", None),
+    ((("visits", 0, "visit_type", "节日慰问"),), "fail", "慰问记录!G2"),
+])
+def test_forbidden_match(template: Path, tmp_path: Path, change: tuple, status: str, cell: str | None) -> None:
+    pack = _pack(tmp_path, 'id = "t"\ntitle = "现金"\nkind = "forbidden"\nsheet = "visits"\n'
+                           'match = { visit_type = ["节日慰问"], form = ["慰问金"] }')
+    result = _result(make(template, change), pack)
+    assert result.status == status
+    assert [v.cell for v in result.violations] == ([cell] if cell else [])
+
+
+def test_forbidden_keywords(template: Path, tmp_path: Path) -> None:
+    pack = _pack(tmp_path, 'id = "t"\ntitle = "卡"\nkind = "forbidden"\nsheet = "journal"\ncolumns = ["summary", "note"]\n'
+                           'keywords = ["购物卡", "宴请"]')
+    assert _result(make(template), pack).status == "pass"
+    result = _result(make(template, (("journal", 3, "note", "年终宴请"),)), pack)
+    assert result.status == "fail"
+    [v] = result.violations
+    assert (v.cell, v.amount) == ("收支明细!H5", 50000)
+    assert "宴请" in v.detail
+
+
+BUDGET_ROWS = {"会费收入": 1, "会员活动": 13, "文体活动": 10}
+
+
+def _budget(template: Path, amounts: dict[str, float], opening: float = 0) -> Path:
+    make(template)
+    rows = [{"budget": amounts.get(name)} for name in ("会费收入", "拨缴经费收入", "上级工会补助收入", "行政补助收入",
+                                                       "事业收入", "投资收益", "其他收入", "职工教育", "文体活动",
+                                                       "宣传活动", "劳模职工疗休养", "会员活动")]
+    fill(template, {"budget": rows}, settings={"opening_balance": opening})
+    return template
+
+
+def test_budget_balance(template: Path, tmp_path: Path) -> None:
+    pack = _pack(tmp_path, 'id = "t"\ntitle = "平衡"\nkind = "balance"\nof = "budget"')
+    ok = _result(_budget(template, {"会费收入": 500, "会员活动": 800}, opening=300), pack)
+    assert (ok.status, ok.amount, ok.limit) == ("pass", 80000, 80000)
+    bad = _result(_budget(template, {"会费收入": 500, "会员活动": 800.01}, opening=300), pack)
+    assert bad.status == "fail"
+    assert [v.cell for v in bad.violations] == [balance_cell("closing", "budget")] == ["经费预算!N6"]
+
+
+def test_over_budget_warns_then_fails(template: Path, tmp_path: Path) -> None:
+    pack = _pack(tmp_path, 'id = "t"\ntitle = "超预算"\nkind = "over_budget"\ntolerance_pct = 10')
+    assert _result(_budget(template, {"会员活动": 550}), pack).status == "pass"
+    warn = _result(_budget(template, {"会员活动": 540}), pack)
+    assert warn.status == "warn" and warn.violations[0].cell == "经费预算!F13"
+    assert _result(_budget(template, {"会员活动": 500}), pack).status == "warn"  # 550 = 500 × 110 %: still tolerated
+    fail = _result(_budget(template, {"会员活动": 499.99}), pack)
+    assert fail.status == "fail" and (fail.violations[0].amount, fail.violations[0].limit) == (55000, 49999)
+
+
+def test_unbudgeted_spending(template: Path, tmp_path: Path) -> None:
+    pack = _pack(tmp_path, 'id = "t"\ntitle = "预算外"\nkind = "unbudgeted"')
+    assert _result(_budget(template, {"会员活动": 600}), pack).status == "pass"
+    result = _result(_budget(template, {"文体活动": 600}), pack)
+    assert [v.cell for v in result.violations] == ["经费预算!E13"]
+
+
+def test_share_cap(template: Path, tmp_path: Path) -> None:
+    pack = _pack(tmp_path, 'id = "t"\ntitle = "占比"\nkind = "share_cap"\nvisit_types = ["生病住院"]\nlimit_pct = 30')
+    result = _result(make(template), pack)  # 500 元 of 211.45 元 income
+    assert result.status == "fail" and result.limit == 6343
+    pack = _pack(tmp_path, 'id = "t"\ntitle = "占比"\nkind = "share_cap"\nvisit_types = ["生日慰问"]\nlimit_pct = 30')
+    assert _result(make(template), pack).status == "pass"
+
+
+def test_demo_violations_are_exactly_reported(demo_book: tuple[Path, Demo]) -> None:
+    path, demo = demo_book
+    result = runner.invoke(app, ["check-budget", str(path), "--json"])
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    assert payload["pack"] == "national-2017+hubei-2018"
+    flagged = {(r["rule"], r["status"], r["cell"]) for r in payload["results"] if r["status"] != "pass"}
+    assert flagged == {(m.rule, m.severity, m.cell) for m in demo.violations}
+    death = next(r for r in payload["results"] if r["rule"] == "cap-own-death" and r["status"] == "fail")
+    assert (death["amount"], death["limit"], death["confirmed"]) == (2000.0, 1000.0, True)
+    assert "湖北" in death["basis"]
+    birth = next(r for r in payload["results"] if r["rule"] == "cap-birth")
+    assert (birth["status"], birth["amount"], birth["limit"]) == ("pass", 500.0, 500.0)  # exactly at the cap
+
+
+def test_rules_command_lists_every_rule_with_its_source() -> None:
+    result = runner.invoke(app, ["rules", "--province", "福建"])
+    assert result.exit_code == 0
+    for rule in resolve("福建", None).rules:
+        assert rule.id in result.stdout
+    assert "闽工〔2018〕158号" in result.stdout and "待核实" in result.stdout
+
+
+def test_check_budget_report_sheet(demo_book: tuple[Path, Demo], tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    report = tmp_path / "audit.xlsx"
+    assert runner.invoke(app, ["check-budget", str(demo_book[0]), "--report", str(report)]).exit_code == 1
+    rows = CalamineWorkbook.from_path(str(report)).get_sheet_by_name("预算审核").to_python()
+    assert rows[0][0] == "演示市实验小学工会委员会2025年度经费收支审核表"
+    assert rows[3] == ["序号", "规则", "审核项目", "依据", "结果", "实际", "限额", "差额", "审核意见"]
+    death = next(r for r in rows if r[1] == "cap-own-death")
+    assert death[4:8] == ["不通过", 2000.0, 1000.0, -1000.0]
+    texts = [str(c) for r in rows for c in r]
+    assert "工会主席：张建国" in texts and "经审委员会：刘敏" in texts
+    assert sum(1 for r in rows if r[2] == "慰问记录!F298") == 1
+
+
+def test_pack_files_are_all_listed() -> None:
+    assert len(list(PACK_DIR.glob("*.toml"))) == 11
