@@ -108,3 +108,23 @@ def test_audit_report_prints_with_chinese_text(soffice: str, demo_book: tuple[Pa
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "经费收支审核表" in text and "湖北省基层工会经费收支管理实施细则" in text
     assert "工会主席：张建国" in text and "待核实" in text
+
+
+def test_summary_report_pdf_has_charts_and_chinese_text(soffice: str, demo_book: tuple[Path, Demo], tmp_path: Path) -> None:
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    from unionxl.cli import app
+
+    out = tmp_path / "r.xlsx"
+    result = CliRunner().invoke(app, ["summary", str(demo_book[0]), "--out", str(out), "--pdf"])
+    assert result.exit_code == 0, result.output
+    pdf = out.with_suffix(".pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "年度汇总" in text and "演示市实验小学工会委员会" in text
+    assert "月度收支" in text and "慰问金额（按类型）" in text  # chart titles are drawn
+    # charts survive a LibreOffice round trip as native charts, not pictures
+    again = convert(out, "xlsx", tmp_path / "lo")
+    charts = [n for n in zipfile.ZipFile(again).namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 3

@@ -10,7 +10,9 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
@@ -236,6 +238,97 @@ def list_rules(
                       "已核对" if rule.confirmed else UNCONFIRMED, "不通过" if rule.severity == "error" else "提示",
                       rule.source)
     out.print(table)
+    return EXIT_OK
+
+
+@app.command()
+@_guarded
+def summary(
+    book: Annotated[Path, typer.Argument(help="主工作簿（.xlsx）")],
+    report: Annotated[Optional[Path], typer.Option("--out", help="年度汇总工作簿（新文件）")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部数字")] = False,
+) -> int:
+    """生成年度汇总：会员、会费、慰问、活动、收支、预算执行和年度工作总结草稿。"""
+    from unionxl.office import convert
+    from unionxl.reader import load_book
+    from unionxl.summary import summarize
+    from unionxl.summary_report import write_summary_report
+    from unionxl.validate import validate_book
+
+    _warn_if_open(book)
+    loaded = load_book(book)
+    if not loaded.usable:
+        raise UnusableWorkbook("；".join(f.message for f in loaded.findings if f.severity == "error"))
+    counts = validate_book(loaded).counts
+    result = summarize(loaded)
+    if pdf and report is None:
+        raise UnusableWorkbook("生成 PDF 需要同时指定 --out 汇总工作簿.xlsx")
+    if report is not None:
+        write_summary_report(report, result, source=book, validation_counts=counts)
+        if pdf:
+            with tempfile.TemporaryDirectory() as tmp:
+                made = convert(report, "pdf", Path(tmp))
+                shutil.move(str(made), report.with_suffix(".pdf"))
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict() | {"validation": counts}, ensure_ascii=False) + "\n")
+    else:
+        out.print(result.narrative or "（工作簿中暂无可汇总的数据）")
+        if counts["error"]:
+            out.print(f"[yellow]注意：工作簿有 {counts['error']} 个错误，汇总数字可能不准确，请先运行 unionxl validate。[/]")
+        if report is not None:
+            out.print(f"年度汇总已写入：{report}" + (f"，PDF：{report.with_suffix('.pdf')}" if pdf else ""))
+    return EXIT_OK
+
+
+@app.command()
+@_guarded
+def consolidate(
+    books: Annotated[list[Path], typer.Argument(help="学校工作簿或包含它们的文件夹，可多个")],
+    report: Annotated[Path, typer.Option("--out", help="汇总工作簿（新文件）")] = Path("教育工会汇总.xlsx"),
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+) -> int:
+    """教育工会汇总所属学校的工作簿：逐个校验、汇总，列出有问题的工作簿。"""
+    from rich.progress import Progress
+
+    from unionxl.consolidate import consolidate as run, expand
+    from unionxl.report import write_consolidation_report
+
+    paths = expand(books)
+    if not paths:
+        raise UnusableWorkbook("没有找到 .xlsx 工作簿")
+    if any(report.resolve() == p.resolve() for p in paths):
+        raise UnusableWorkbook(f"输出文件不能是被汇总的工作簿：{report.name}")
+    with Progress(console=err, transient=True, disable=as_json) as progress:
+        task = progress.add_task("汇总中", total=len(paths))
+        result = run(paths, advance=lambda path: progress.update(task, advance=1, description=path.name))
+    write_consolidation_report(report, result)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        t = result.totals
+        out.print(f"已汇总 {len(result.rows)} 个工会：会员 {t['members']} 人，慰问 {t['visits']} 人次，"
+                  f"帮扶 {t['hardship_members']} 人、{t['hardship_fen'] / 100:,.2f} 元，"
+                  f"收入 {t['income_fen'] / 100:,.2f} 元，支出 {t['expense_fen'] / 100:,.2f} 元。")
+        for p in result.problems:
+            out.print(f"[{'bold red' if p.kind == '无法读取' else 'yellow'}]{p.kind}[/] {p.file} {p.union_name}：{p.detail}")
+        out.print(f"汇总表已写入：{report}")
+    return EXIT_ERRORS if result.problems else EXIT_OK
+
+
+@app.command("generate-schools")
+@_guarded
+def generate_schools(
+    folder: Annotated[Path, typer.Argument(help="输出文件夹")],
+    count: Annotated[int, typer.Option("--count", help="学校数量")] = 50,
+    seed: Annotated[int, typer.Option("--seed", help="随机种子（相同种子生成相同数据）")] = 1,
+    mistakes_every: Annotated[int, typer.Option("--mistakes-every", help="每隔几所学校放入演示错误（0 为不放）")] = 0,
+) -> int:
+    """生成若干所虚构学校的工作簿，用于演示和测试汇总。"""
+    from unionxl.consolidate import write_schools
+
+    paths = write_schools(folder, count, seed, mistakes_every)
+    out.print(f"已生成 {len(paths)} 个学校工作簿：{folder}")
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 from unionxl.money import dues_fen, rate_to_ppm
@@ -95,11 +96,17 @@ def _names(rng: random.Random, n: int) -> list[str]:
     return names
 
 
-def _members(rng: random.Random) -> list[dict[str, object]]:
-    names = _names(rng, MEMBER_COUNT)
+def _scaled(size: int) -> Callable[[int], int]:
+    """Map the demo's member positions (written for 120) onto a union of *size* members."""
+    return lambda k: k * size // MEMBER_COUNT
+
+
+def _members(rng: random.Random, size: int) -> list[dict[str, object]]:
+    at = _scaled(size)
+    names = _names(rng, size)
     members = []
     for i, name in enumerate(names):
-        retired = i >= MEMBER_COUNT - 12
+        retired = i >= size - at(12)
         birth = (dt.date(rng.randint(1944, 1964), rng.randint(1, 12), rng.randint(1, 28)) if retired
                  else dt.date(rng.randint(1967, 2001), rng.randint(1, 12), rng.randint(1, 28)))
         join = dt.date(max(birth.year + 22, 1985 if retired else 1990), rng.randint(7, 9), 1)
@@ -115,12 +122,12 @@ def _members(rng: random.Random) -> list[dict[str, object]]:
             "wage": None if retired else float(rng.randrange(3800, 9800) + rng.choice((0, 0, 0.5))),
         })
     # Life events of the year: two retirements, a transfer, a death, three new teachers.
-    members[10].update(status=STATUS_RETIRED, status_date=_d(3, 31), birth_date=dt.date(1965, 3, 12))
-    members[20].update(status=STATUS_RETIRED, status_date=_d(8, 31), birth_date=dt.date(1965, 8, 3))
-    members[30].update(status=STATUS_TRANSFERRED, status_date=_d(6, 30))
-    members[40].update(status=STATUS_DECEASED, status_date=_d(8, 12))
-    members[50].update(birth_date=dt.date(1988, 2, 29))
-    for k in (105, 106, 107):
+    members[at(10)].update(status=STATUS_RETIRED, status_date=_d(3, 31), birth_date=dt.date(1965, 3, 12))
+    members[at(20)].update(status=STATUS_RETIRED, status_date=_d(8, 31), birth_date=dt.date(1965, 8, 3))
+    members[at(30)].update(status=STATUS_TRANSFERRED, status_date=_d(6, 30))
+    members[at(40)].update(status=STATUS_DECEASED, status_date=_d(8, 12))
+    members[at(50)].update(birth_date=dt.date(1988, 2, 29))
+    for k in (at(105), at(106), at(107)):
         members[k].update(join_date=_d(9, 1), birth_date=dt.date(2001, rng.randint(1, 12), rng.randint(1, 28)),
                           status=STATUS_ACTIVE, status_date=None, group=_GROUPS[k % len(_GROUPS)],
                           wage=float(rng.randrange(3800, 4500)))
@@ -138,8 +145,9 @@ def _due_months(member: dict[str, object]) -> range:
 
 
 def _pay_dues(members: list[dict[str, object]]) -> None:
+    at = _scaled(len(members))
     ppm = rate_to_ppm(DUES_RATE)
-    late = {12: (7, 63), 11: (63,)}  # two members have not paid the last month(s) yet
+    late = {12: (at(7), at(63)), 11: (at(63),)}  # two members have not paid the last month(s) yet
     for i, member in enumerate(members):
         if member["wage"] is None:
             continue
@@ -205,9 +213,11 @@ _CALENDAR = (
 )
 
 
-def build_demo() -> Demo:
-    rng = random.Random(SEED)
-    members = _members(rng)
+def build_demo(seed: int = SEED, size: int = MEMBER_COUNT, union_name: str = "", mistakes: bool = True) -> Demo:
+    """The demo school (defaults), or a synthetic one: another seed, size and name, optionally clean."""
+    rng = random.Random(seed)
+    at = _scaled(size)
+    members = _members(rng, size)
     _pay_dues(members)
     ledger = _Ledger()
     calendar: list[dict[str, object]] = []
@@ -271,9 +281,9 @@ def build_demo() -> Demo:
         (_d(11, 25), 16, VISIT_OTHER, "支教期间慰问", 300, "慰问品", "会员活动"),
     )
     for date, index, kind, reason, amount, form, item in single:
-        member = members[index]
+        member = members[at(index)]
         ledger.condolences(date, [member], kind, reason, amount, form, item, f"{member['name']}{reason}{kind}")
-    ledger.visits.append({"date": _d(12, 2), "member_id": members[88]["member_id"], "name": members[88]["name"],
+    ledger.visits.append({"date": _d(12, 2), "member_id": members[at(88)]["member_id"], "name": members[at(88)]["name"],
                           "visit_type": VISIT_HARDSHIP, "reason": "年末回访", "amount": 0, "form": "走访",
                           "handler": CLERK, "voucher": ""})
 
@@ -283,8 +293,11 @@ def build_demo() -> Demo:
         CALENDAR.key: calendar, MEMBERS.key: members, VISITS.key: ledger.visits, JOURNAL.key: ledger.journal,
         "budget": _budget(ledger.journal),
     })
-    _inject_mistakes(demo)
-    _inject_rule_violations(demo)
+    if union_name:
+        demo.settings["union_name"] = union_name
+    if mistakes:
+        _inject_mistakes(demo)
+        _inject_rule_violations(demo)
     return demo
 
 
@@ -311,9 +324,10 @@ def _inject_mistakes(demo: Demo) -> None:
     members, visits = demo.rows[MEMBERS.key], demo.rows[VISITS.key]
     journal, calendar = demo.rows[JOURNAL.key], demo.rows[CALENDAR.key]
     add = demo.mistakes.append
+    at = _scaled(len(members))
 
     # 1. A teacher who joined in December was given an id already in use.
-    newcomer = dict(members[105], member_id=members[-1]["member_id"], name="欧阳雨萱", join_date=_d(12, 1),
+    newcomer = dict(members[at(105)], member_id=members[-1]["member_id"], name="欧阳雨萱", join_date=_d(12, 1),
                     birth_date=dt.date(2000, 6, 18), **{k: None for k in MONTH_KEYS})
     newcomer["m12"] = dues_fen(int(round(newcomer["wage"] * 100)), rate_to_ppm(DUES_RATE)) / 100  # type: ignore[operator]
     members.append(newcomer)
@@ -323,11 +337,11 @@ def _inject_mistakes(demo: Demo) -> None:
                 f"12月新入会的 {newcomer['name']} 用了已有的会员编号 {newcomer['member_id']}"))
 
     # 2. The transferred member still has July dues (and the journal's July dues include it).
-    moved = members[30]
+    moved = members[at(30)]
     moved["m7"] = moved["m6"]
     july = _index(journal, summary="收7月会费")
     journal[july]["amount"] = round(journal[july]["amount"] + moved["m6"], 2)  # type: ignore[operator]
-    add(Mistake("member-left-dues", "error", demo.cell("members", "m7", 30),
+    add(Mistake("member-left-dues", "error", demo.cell("members", "m7", at(30)),
                 f"{moved['name']} 6月30日已调离，7月仍记了会费"))
 
     # 3. A visit after the transfer, booked and paid as usual.

@@ -9,11 +9,12 @@ from pathlib import Path
 import xlsxwriter
 
 from unionxl.audit import STATUS_TITLES, UNCONFIRMED, Audit, opinion
+from unionxl.consolidate import FIGURES, Consolidation
 
 from unionxl.findings import Finding
 from unionxl.safeio import atomic_output
 from unionxl.layout import row_height
-from unionxl.schema import AUDIT_SHEET, FINDINGS_SHEET, SEVERITY_TITLES
+from unionxl.schema import AUDIT_SHEET, CONSOLIDATION_SHEET, FINDINGS_SHEET, PROBLEMS_SHEET, SEVERITY_TITLES, column_letter
 
 _SEVERITY_FILL = {"error": "#F8CBAD", "warning": "#FFE699", "info": "#DDEBF7"}
 
@@ -139,3 +140,69 @@ def _table_row(ws, row: int, values: list[object], fmt: dict, widths: tuple[floa
             ws.write_string(row, c, "" if value is None else str(value), fmt["cell"])
     ws.set_row(row, row_height(values, widths))
     return row + 1
+
+
+def write_consolidation_report(path: Path, result: Consolidation, title: str = "") -> None:
+    """学校汇总 (one row per union, a totals row with live SUMs) and 问题工作簿 (what could not be used)."""
+    with atomic_output(Path(path)) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        wb.set_properties({"title": title or CONSOLIDATION_SHEET.title, "created": dt.datetime(2026, 1, 1)})
+        base = {"font_name": "等线", "font_size": 10, "border": 1, "valign": "vcenter"}
+        fmt = {
+            "head": wb.add_format(dict(base, bold=True, bg_color="#DDEBF7", align="center", text_wrap=True)),
+            "text": wb.add_format(base),
+            "wrap": wb.add_format(dict(base, text_wrap=True)),
+            "int": wb.add_format(dict(base, num_format="#,##0")),
+            "money": wb.add_format(dict(base, num_format="#,##0.00")),
+            "pct": wb.add_format(dict(base, num_format="0.0%")),
+            "total": wb.add_format(dict(base, bold=True, bg_color="#F2F2F2")),
+            "total_int": wb.add_format(dict(base, bold=True, bg_color="#F2F2F2", num_format="#,##0")),
+            "total_money": wb.add_format(dict(base, bold=True, bg_color="#F2F2F2", num_format="#,##0.00")),
+            "total_pct": wb.add_format(dict(base, bold=True, bg_color="#F2F2F2", num_format="0.0%")),
+        }
+        ws = wb.add_worksheet(CONSOLIDATION_SHEET.title)
+        for c, (header, width) in enumerate(zip(CONSOLIDATION_SHEET.headers, CONSOLIDATION_SHEET.widths)):
+            ws.set_column(c, c, width)
+            ws.write_string(0, c, header, fmt["head"])
+        ws.set_row(0, 30)
+        for r, row in enumerate(result.rows, start=1):
+            ws.write_string(r, 0, str(row["union_name"]), fmt["text"])
+            ws.write_string(r, 1, str(row["file"]), fmt["text"])
+            for c, (key, kind) in enumerate(FIGURES, start=2):
+                value = row[key]
+                if value is None:
+                    ws.write_blank(r, c, None, fmt[kind])
+                else:
+                    ws.write_number(r, c, value / 100 if kind == "money" else value, fmt[kind])
+        total_row = len(result.rows) + 1
+        totals = result.totals
+        ws.write_string(total_row, 0, f"合计（{len(result.rows)} 个工会）", fmt["total"])
+        ws.write_blank(total_row, 1, None, fmt["total"])
+        for c, (key, kind) in enumerate(FIGURES, start=2):
+            value = totals[key]
+            cached = 0 if value is None else value / 100 if kind == "money" else value
+            if kind == "pct":
+                ws.write_number(total_row, c, cached, fmt["total_pct"])
+            else:
+                letter = column_letter(c)
+                ws.write_formula(total_row, c, f"=SUM({letter}2:{letter}{total_row})", fmt[f"total_{kind}"], cached)
+        ws.freeze_panes(1, 1)
+        ws.autofilter(0, 0, max(1, len(result.rows)), len(CONSOLIDATION_SHEET.headers) - 1)
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
+        problems = wb.add_worksheet(PROBLEMS_SHEET.title)
+        for c, (header, width) in enumerate(zip(PROBLEMS_SHEET.headers, PROBLEMS_SHEET.widths)):
+            problems.set_column(c, c, width)
+            problems.write_string(0, c, header, fmt["head"])
+        for r, p in enumerate(result.problems, start=1):
+            for c, value in enumerate((p.file, p.union_name, p.kind, p.detail)):
+                problems.write_string(r, c, value, fmt["wrap"])
+            problems.set_row(r, row_height([p.file, p.union_name, p.kind, p.detail], PROBLEMS_SHEET.widths))
+        if not result.problems:
+            problems.write_string(1, 0, "所有工作簿均可读取且无错误", fmt["text"])
+        problems.set_paper(9)
+        problems.set_landscape()
+        problems.fit_to_pages(1, 0)
+        wb.close()

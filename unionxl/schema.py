@@ -373,7 +373,15 @@ AUDIT_SHEET = OutputSheet(
     ("序号", "规则", "审核项目", "依据", "结果", "实际", "限额", "差额", "审核意见"),
     (6, 18, 30, 36, 9, 13, 13, 13, 22),
 )
-OUTPUT_SHEETS = (FINDINGS_SHEET, AUDIT_SHEET)
+SUMMARY_SHEET = OutputSheet("summary", "年度汇总", (), ())
+CONSOLIDATION_SHEET = OutputSheet(
+    "consolidation", "学校汇总",
+    ("工会名称", "文件", "会员人数", "在职", "退休", "会费收缴率", "慰问人次", "慰问金额", "帮扶人数", "帮扶金额",
+     "完成活动", "参与人次", "收入", "支出", "年末结余", "错误数"),
+    (28, 22, 9, 7, 7, 10, 9, 12, 9, 12, 9, 9, 13, 13, 13, 8),
+)
+PROBLEMS_SHEET = OutputSheet("problems", "问题工作簿", ("文件", "工会名称", "问题", "说明"), (30, 28, 14, 80))
+OUTPUT_SHEETS = (FINDINGS_SHEET, AUDIT_SHEET, SUMMARY_SHEET, CONSOLIDATION_SHEET, PROBLEMS_SHEET)
 SEVERITY_TITLES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
