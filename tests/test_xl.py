@@ -1,0 +1,192 @@
+"""The Excel front door on real xlwings objects, through xlwings' JSON-book engine.
+
+`xw.Book(json=payload)` is the engine behind xlwings Server: the payload is what the
+VBA/Office.js client sends, and ``book.json()["actions"]`` is what would be done in Excel.
+It needs an xlwings PRO licence key: tests/conftest.py sets XLWINGS_LICENSE_KEY=noncommercial
+in the test process only (the product itself never needs a key). Set UNIONXL_SKIP_XLWINGS=1 to
+switch them off; they then say so as skips, never pass silently.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import importlib
+import inspect
+import os
+import re
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from unionxl.consolidate import write_schools
+from unionxl.lookups import cap_yuan, dues_yuan, open_errors
+from unionxl.owned import findings_grid
+from unionxl.validate import validate_path
+from tests.conftest import ROOT
+
+xw = pytest.importorskip("xlwings")
+pytestmark = pytest.mark.xlwings_key
+
+
+@pytest.fixture(autouse=True)
+def licence() -> None:
+    if os.environ.get("UNIONXL_SKIP_XLWINGS") == "1":
+        pytest.skip("UNIONXL_SKIP_XLWINGS=1: JSON-book tests switched off")
+    if not xw.__pro__:
+        pytest.fail("xlwings' JSON-book engine is locked: XLWINGS_LICENSE_KEY was not set before xlwings was imported")
+
+
+def _iso(value: object) -> object:
+    """Dates as the Excel client sends them (JavaScript's toISOString)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return value
+
+
+def payload(path: Path, name: str = "master.xlsx") -> dict:
+    """What the xlwings VBA client sends for a workbook: every sheet's used values."""
+    wb = CalamineWorkbook.from_path(str(path))
+    sheets = []
+    for title in wb.sheet_names:
+        values = wb.get_sheet_by_name(title).to_python(skip_empty_area=False) or [[""]]
+        sheets.append({"name": title, "values": [[_iso(v) for v in row] for row in values], "pictures": [], "tables": []})
+    return {"client": "VBA", "version": xw.__version__, "names": [], "sheets": sheets,
+            "book": {"name": name, "active_sheet_index": 0, "selection": "A1"}}
+
+
+def run(entry: str, path: Path) -> tuple[list[dict], list[str]]:
+    import unionxl.xl as ux
+
+    book = xw.Book(json=payload(path))
+    getattr(ux, entry)(book)
+    titles = [s.name for s in book.sheets]
+    return book.json()["actions"], titles
+
+
+def _sheet_index(titles: list[str], title: str) -> int:
+    return titles.index(title)
+
+
+def test_validate_writes_findings_marks_cells_and_never_touches_inputs(demo_book) -> None:
+    path, demo = demo_book
+    actions, titles = run("validate_book", path)
+    # The JSON engine carries values only, so the overwritten-formula check (which reads
+    # .formula through COM in real Excel) has nothing to look at here.
+    findings = [f for f in validate_path(path).findings if f.rule != "formula-overwritten"]
+    owned = _sheet_index(titles, "校验结果")
+    writes = [a for a in actions if a["func"] == "setValues"]
+    assert writes[0]["sheet_position"] == owned and writes[0]["values"] == findings_grid(findings)
+    assert writes[0]["values"][1][3].startswith('=HYPERLINK("#\'活动日历\'!I6"')
+    inputs = {_sheet_index(titles, t) for t in ("设置", "活动日历", "会员台账", "慰问记录", "收支明细", "经费预算")}
+    touched = [a for a in actions if a["sheet_position"] in inputs]
+    assert {a["func"] for a in touched} == {"setRangeColor"}  # only marks: no input value changes
+    marked = {(titles[a["sheet_position"]], a["start_row"] + 1, a["start_column"]) for a in touched}
+    expected = {(m.cell.split("!")[0], int(re.sub(r"[A-Z]", "", m.cell.split("!")[1])),
+                 ord(m.cell.split("!")[1][0]) - 65) for m in demo.mistakes if m.rule != "formula-overwritten"}
+    assert marked == expected
+    marks_block = next(a for a in writes if a["values"][0][0] == "标记")
+    assert len(marks_block["values"]) == 1 + len(expected)
+    alert = next(a for a in actions if a["func"] == "alert")
+    assert "11 个错误" in alert["args"][0]
+
+
+@pytest.mark.parametrize("size", [300, 3000])
+def test_write_actions_stay_bounded(tmp_path: Path, size: int) -> None:
+    from unionxl.demo import build_demo
+    from unionxl.template import write_master
+
+    demo = build_demo(seed=size, size=size, union_name="规模测试学校工会", mistakes=False)
+    path = tmp_path / "big.xlsx"
+    write_master(path, demo.settings, demo.rows)
+    for entry in ("validate_book", "check_budget_book", "summarize_book"):
+        actions, _ = run(entry, path)
+        marks = sum(a["func"] == "setRangeColor" and a["args"] == ["#F8CBAD"] for a in actions)
+        assert len(actions) - marks <= 30, (entry, [a["func"] for a in actions])
+        assert len([a for a in actions if a["func"] == "setValues"]) <= 2
+
+
+def test_previous_marks_are_restored(demo_book) -> None:
+    import unionxl.xl as ux
+
+    data = payload(demo_book[0])
+    data["sheets"].append({"name": "校验结果", "pictures": [], "tables": [],
+                           "values": [["级别"] + [""] * 9 + ["标记", "单元格", "原底色"],
+                                      [""] * 10 + ["会员台账", "B7", "#FFFF00"],
+                                      [""] * 10 + ["收支明细", "C3", ""]]})
+    book = xw.Book(json=data)
+    ux.validate_book(book)
+    inputs = {1, 2, 3, 4, 5, 6}  # 设置 … 经费预算 after 使用说明
+    restores = [a for a in book.json()["actions"]
+                if a["func"] == "setRangeColor" and a["args"] != ["#F8CBAD"] and a["sheet_position"] in inputs]
+    assert [(a["args"], a["start_row"], a["start_column"]) for a in restores] == [(["#FFFF00"], 6, 1), ([None], 2, 2)]
+    assert not any(a["func"] == "addSheet" for a in book.json()["actions"])
+
+
+def test_check_budget_and_summary_write_their_sheets(demo_book) -> None:
+    actions, titles = run("check_budget_book", demo_book[0])
+    block = next(a for a in actions if a["func"] == "setValues")
+    assert titles[block["sheet_position"]] == "预算审核"
+    assert block["values"][0] == ["序号", "规则", "审核项目", "依据", "结果", "实际", "限额", "差额", "审核意见"]
+    death = next(r for r in block["values"] if r[1] == "cap-own-death")
+    assert death[4:8] == ["不通过", "2,000.00", "1,000.00", "-1,000.00"]
+    assert "不通过 4 条" in next(a for a in actions if a["func"] == "alert")["args"][0]
+
+    actions, titles = run("summarize_book", demo_book[0])
+    block = next(a for a in actions if a["func"] == "setValues")
+    assert titles[block["sheet_position"]] == "年度汇总"
+    assert block["values"][0][0] == "演示市实验小学工会委员会2025年度汇总"
+    assert ["困难帮扶", 4, 3, 6500.0] in block["values"]
+
+
+def test_new_year_writes_a_new_file_and_leaves_the_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    [school] = write_schools(tmp_path / "s", 1, seed=11)
+    monkeypatch.chdir(tmp_path)
+    actions, _ = run("new_year_book", school)
+    assert [a["func"] for a in actions] == ["alert"]
+    rolled = tmp_path / "master-2026.xlsx"
+    assert rolled.is_file() and "master-2026.xlsx" in actions[0]["args"][0]
+    result = validate_path(rolled)
+    assert result.errors == []
+
+
+def test_unusable_book_gets_a_chinese_message_not_a_traceback(demo_book) -> None:
+    import unionxl.xl as ux
+
+    data = payload(demo_book[0])
+    data["sheets"] = [s for s in data["sheets"] if s["name"] != "收支明细"]
+    book = xw.Book(json=data)
+    ux.validate_book(book)
+    [alert] = [a for a in book.json()["actions"] if a["func"] == "alert"]
+    assert alert["args"][0].startswith("无法处理：") and "收支明细" in alert["args"][0]
+    assert "Traceback" not in alert["args"][0]
+
+
+def test_every_runpython_call_names_an_entry_point_taking_the_book() -> None:
+    source = (ROOT / "macros" / "unionxl.bas").read_text(encoding="utf-8")
+    calls = re.findall(r'RunPython "([^"]+)"', source)
+    assert len(calls) == 4
+    for call in calls:
+        tree = ast.parse(call)
+        imports = {a.asname or a.name: a.name for node in tree.body if isinstance(node, ast.Import) for a in node.names}
+        [expr] = [n for n in tree.body if isinstance(n, ast.Expr)]
+        func = expr.value.func
+        module = importlib.import_module(imports[func.value.id])
+        target = getattr(module, func.attr)
+        params = list(inspect.signature(target).parameters.values())
+        assert params and params[0].name == "book" and params[0].default is None, call
+
+
+def test_udfs_are_plain_functions_underneath() -> None:
+    from unionxl.xl import udfs
+
+    assert udfs.UNION_DUES(5437) == dues_yuan(5437) == 27.15
+    assert dues_yuan(5439.99, 0.005) == 27.15 and dues_yuan("") == ""
+    assert udfs.UNION_CAP("生日慰问", "湖北") == cap_yuan("生日慰问", "湖北") == 300.0
+    assert cap_yuan("节日慰问", "陕西") == 1000.0
+    assert cap_yuan("结婚", "全国") == ""
+    assert open_errors([["级别", "规则", "表", "单元格", "说明", "建议"], ["错误"], ["警告"], ["错误"]]) == 2
+    assert open_errors(None) == 0

@@ -1,0 +1,92 @@
+"""Button entry points (see macros/unionxl.bas)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import xlwings as xw
+
+from unionxl.audit import audit_book
+from unionxl.errors import UnusableWorkbook
+from unionxl.owned import audit_grid, findings_grid, summary_grid
+from unionxl.schema import AUDIT_SHEET, FINDINGS_SHEET, SUMMARY_SHEET
+from unionxl.summary import summarize
+from unionxl.validate import validate_book as run_validation
+from unionxl.xl.io import previous_marks, read_book, remark_cells, write_owned
+
+TITLE = "unionxl"
+
+
+def _run(book: xw.Book | None, action: Callable[[xw.Book], str]) -> None:
+    """Run *action* on the caller book and tell the treasurer the outcome in Chinese."""
+    book = book if book is not None else xw.Book.caller()
+    try:
+        message = action(book)
+    except UnusableWorkbook as exc:
+        message = f"无法处理：{exc.reason}"
+    except Exception as exc:  # a button must never show a Python traceback
+        message = f"unionxl 出错：{type(exc).__name__}: {exc}。请把这段文字发给维护者。"
+    book.app.alert(message, title=TITLE)
+
+
+def _validate(book: xw.Book) -> str:
+    core = read_book(book)
+    result = run_validation(core)
+    previous = previous_marks(book)  # before 校验结果 is rewritten: it holds last run's marks
+    write_owned(book, FINDINGS_SHEET.title, findings_grid(result.findings))
+    marked = remark_cells(book, result.findings, previous)
+    c = result.counts
+    return (f"校验完成：{c['error']} 个错误、{c['warning']} 个警告、{c['info']} 条提示，"
+            f"已在“{FINDINGS_SHEET.title}”中列出，并用底色标出了 {marked} 个单元格。")
+
+
+def _check_budget(book: xw.Book) -> str:
+    core = read_book(book)
+    audit = audit_book(core)
+    write_owned(book, AUDIT_SHEET.title, audit_grid(audit, core.settings.values))
+    c = audit.counts
+    return f"经费审核完成：通过 {c['pass']} 条，提示 {c['warn']} 条，不通过 {c['fail']} 条，详见“{AUDIT_SHEET.title}”。"
+
+
+def _summarize(book: xw.Book) -> str:
+    summary = summarize(read_book(book))
+    write_owned(book, SUMMARY_SHEET.title, summary_grid(summary))
+    return f"年度汇总已写入“{SUMMARY_SHEET.title}”。"
+
+
+def _new_year(book: xw.Book) -> str:
+    from unionxl.rollover import rollover
+    from unionxl.template import write_master
+
+    core = read_book(book)
+    if core.year is None:
+        raise UnusableWorkbook("“设置”中没有有效的年度")
+    here = Path(book.fullname)
+    target = here.with_name(f"{here.stem}-{core.year + 1}.xlsx")
+    if target.exists():
+        raise UnusableWorkbook(f"下一年度的工作簿已存在：{target}")
+    rolled = rollover(core)
+    write_master(target, rolled.settings, rolled.rows)
+    dropped = f"；未转入的离会会员：{'、'.join(rolled.dropped)}" if rolled.dropped else ""
+    return f"已生成 {core.year + 1} 年度工作簿：{target}（本工作簿未改动）{dropped}"
+
+
+def validate_book(book: xw.Book | None = None) -> None:
+    """按钮“校验”：写“校验结果”，标出有问题的单元格。"""
+    _run(book, _validate)
+
+
+def check_budget_book(book: xw.Book | None = None) -> None:
+    """按钮“经费审核”：写“预算审核”。"""
+    _run(book, _check_budget)
+
+
+def summarize_book(book: xw.Book | None = None) -> None:
+    """按钮“年度汇总”：写“年度汇总”。"""
+    _run(book, _summarize)
+
+
+def new_year_book(book: xw.Book | None = None) -> None:
+    """按钮“新年度”：在同一文件夹生成下一年度的工作簿，不改动本工作簿。"""
+    _run(book, _new_year)

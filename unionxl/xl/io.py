@@ -1,0 +1,120 @@
+"""Reading input sheets from and writing owned sheets to an xlwings Book, in blocks."""
+
+from __future__ import annotations
+
+import xlwings as xw
+
+from unionxl.book import Book
+from unionxl.coerce import coerce_book
+from unionxl.errors import UnusableWorkbook
+from unionxl.findings import ERROR, WARNING, Finding
+from unionxl.reader import build_tables
+from unionxl.schema import FINDINGS_SHEET, INPUT_SHEETS, OUTPUT_SHEETS
+
+MARK_COLOR = "#F8CBAD"
+HEADER_COLOR = "#DDEBF7"
+#: more marks than this only slow Excel down; the 校验结果 list still has them all
+MAX_MARKS = 300
+#: the hidden block in 校验结果 remembering which cells were marked and their old fill
+MARKS_COLUMN = 11  # K
+OWNED_TITLES = {s.title for s in OUTPUT_SHEETS}
+
+
+def _sheet_names(book: xw.Book) -> list[str]:
+    return [s.name for s in book.sheets]
+
+
+def read_book(book: xw.Book) -> Book:
+    """One values read per input sheet (plus one formulas read where the engine has them)."""
+    names = _sheet_names(book)
+    grids: dict[str, list[list[object]]] = {}
+    formulas: dict[str, set[str]] | None = {}
+    for spec in INPUT_SHEETS:
+        if spec.title not in names:
+            continue
+        sheet = book.sheets[spec.title]
+        last = sheet.used_range.last_cell
+        block = sheet.range((1, 1), (last.row, last.column))
+        grids[spec.title] = block.options(ndim=2).value
+        if formulas is not None and spec.formula_columns:
+            try:
+                texts = block.formula
+            except NotImplementedError:  # the JSON/remote engine carries values only
+                formulas = None
+                continue
+            formulas[spec.title] = {
+                f"{xw.utils.col_name(c + 1)}{r + 1}"
+                for r, row in enumerate(texts) for c, text in enumerate(row)
+                if isinstance(text, str) and text.startswith("=")
+            }
+    core = coerce_book(build_tables(grids, formulas, source=book.name))
+    if not core.usable:
+        raise UnusableWorkbook("；".join(f.message for f in core.findings if f.severity == ERROR))
+    return core
+
+
+def write_owned(book: xw.Book, title: str, grid: list[list[object]]) -> xw.Sheet:
+    """Replace the content of one of unionxl's own sheets with *grid*, in one write."""
+    if title not in OWNED_TITLES:
+        raise ValueError(f"{title} is not a sheet unionxl owns")
+    width = max(len(r) for r in grid)
+    grid = [list(r) + [""] * (width - len(r)) for r in grid]
+    if title in _sheet_names(book):
+        sheet = book.sheets[title]
+        sheet.clear()
+    else:
+        sheet = book.sheets.add(title, after=book.sheets[len(book.sheets) - 1])
+    sheet["A1"].value = grid
+    header = sheet.range((1, 1), (1, width))
+    header.font.bold = True
+    header.color = HEADER_COLOR
+    sheet.autofit()
+    return sheet
+
+
+def previous_marks(book: xw.Book) -> list[list[object]]:
+    if FINDINGS_SHEET.title not in _sheet_names(book):
+        return []
+    sheet = book.sheets[FINDINGS_SHEET.title]
+    first = sheet.range((1, MARKS_COLUMN))
+    if first.value != "标记":
+        return []
+    return [r for r in first.options(ndim=2, expand="down").resize(None, 3).value[1:] if r and r[0]]
+
+
+def remark_cells(book: xw.Book, findings: list[Finding], previous: list[list[object]]) -> int:
+    """Clear last run's marks (*previous*, restoring the old fill) and mark this run's offending cells.
+
+    The marked cells and their previous fill are kept in a hidden block of 校验结果, so the
+    next run restores exactly what was there; no other formatting is touched.
+    """
+    names = set(_sheet_names(book))
+    for title, ref, old in previous:
+        if title in names:
+            book.sheets[title][ref].color = old or None
+    inputs = {s.title for s in INPUT_SHEETS}
+    cells: list[tuple[str, str]] = []
+    for f in findings:
+        sheet, _, ref = f.cell.partition("!")
+        if ref and sheet in inputs and f.severity in (ERROR, WARNING) and (sheet, ref) not in cells:
+            cells.append((sheet, ref))
+    cells = cells[:MAX_MARKS]
+    block: list[list[object]] = [["标记", "单元格", "原底色"]]
+    for sheet, ref in cells:
+        target = book.sheets[sheet][ref]
+        try:
+            old = target.color
+        except NotImplementedError:
+            old = None
+        block.append([sheet, ref, _hex(old)])
+        target.color = MARK_COLOR
+    owned = book.sheets[FINDINGS_SHEET.title]
+    owned.range((1, MARKS_COLUMN)).value = block
+    owned.range((1, MARKS_COLUMN)).resize(1, 3).column_width = 0
+    return len(cells)
+
+
+def _hex(color: object) -> str:
+    if isinstance(color, tuple):
+        return "#{:02X}{:02X}{:02X}".format(*color)
+    return color or ""
