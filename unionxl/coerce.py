@@ -54,12 +54,29 @@ def parse_number_text(value: str) -> float | None:
         return None
 
 
+_NUMBER_KINDS = ("floating", "integer", "mixed-integer-float", "decimal")
+_DATE_KINDS = ("date", "datetime", "datetime64")
+
+
 def _classify(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
-    """Masks: blank, number, date, other text."""
+    """Masks: blank, number, date, other text.
+
+    A column of one kind (the usual case) is recognised by pandas' C-level type inference;
+    only mixed columns are classified cell by cell.
+    """
+    present = values.notna() & values.ne("")
+    kind = pd.api.types.infer_dtype(values[present], skipna=True)
+    none = pd.Series(False, index=values.index)
+    if kind == "empty":
+        return ~present, none, none, none
+    if kind in _NUMBER_KINDS:
+        return ~present, present, none, none
+    if kind in _DATE_KINDS:
+        return ~present, none, present, none
     types = values.map(type)
     is_str = types.eq(str)
-    blank = values.isna() | (is_str & values.astype(str).str.strip().eq(""))
-    number = types.isin((int, float, np.float64, np.int64)) & ~values.isna()
+    blank = ~present | (is_str & values.astype(str).str.strip().eq(""))
+    number = types.isin((int, float, np.float64, np.int64)) & present
     date = types.isin((dt.date, dt.datetime, pd.Timestamp))
     text = ~(blank | number | date)
     return blank, number, date, text
@@ -73,15 +90,16 @@ def _finding(table: Table, column: Column, row: int, rule: str, severity: str, m
 
 
 def _to_text(table: Table, column: Column, values: pd.Series) -> tuple[pd.Series, list[Finding]]:
-    blank, number, date, _ = _classify(values)
+    blank, number, date, text = _classify(values)
     out = values.astype(object).where(~blank, "")
     if number.any():
         nums = values[number].astype(float)
         out[number] = [str(int(v)) if v.is_integer() else str(v) for v in nums]
     if date.any():
         out[date] = [pd.Timestamp(v).strftime("%Y-%m-%d") for v in values[date]]
-    out = out.map(lambda v: v.strip() if isinstance(v, str) else str(v))
-    return out.astype(object), []
+    if text.any():
+        out[text] = [str(v) for v in values[text]]
+    return out.str.strip().astype(object), []
 
 
 def _to_choice(table: Table, column: Column, values: pd.Series) -> tuple[pd.Series, list[Finding]]:
@@ -150,7 +168,7 @@ def _to_date(table: Table, column: Column, values: pd.Series) -> tuple[pd.Series
     blank, number, date, text = _classify(values)
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     if date.any():
-        out[date] = pd.to_datetime(values[date].map(lambda v: pd.Timestamp(v).normalize()))
+        out[date] = pd.to_datetime(values[date].tolist()).normalize()
     findings: list[Finding] = []
     serials = values[number].astype(float)
     in_range = serials.between(*_SERIAL_RANGE)

@@ -32,6 +32,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 
 Grid = list[list[object]]
+#: cell values that leave a row empty: nothing, or white space a treasurer cannot see
+_BLANKS = ("", " ", "  ", "\u3000", "\t")
 
 
 def load_book(path: str | Path) -> Book:
@@ -109,11 +111,10 @@ def scan_formula_cells(path: Path, letters: dict[str, set[str]]) -> dict[str, se
             if part is None or part not in zf.namelist():
                 continue
             xml = zf.read(part).decode("utf-8", errors="replace")
-            pattern = re.compile(
-                r'<(?:\w+:)?c r="(' + "|".join(sorted(cols)) + r')(\d+)"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)',
-                re.S,
-            )
-            out[title] = {m.group(1) + m.group(2) for m in pattern.finditer(xml) if m.group(3) and "<f" in m.group(3)}
+            # In OOXML a cell's <f> (formula) is its first child, before <v>: a formula cell
+            # is an opening <c ...> tag followed directly by <f.
+            pattern = re.compile(r'<(?:\w+:)?c r="(' + "|".join(sorted(cols)) + r')(\d+)"[^>]*?(?<!/)><(?:\w+:)?f[\s>/]')
+            out[title] = {m.group(1) + m.group(2) for m in pattern.finditer(xml)}
     return out
 
 
@@ -200,7 +201,8 @@ def _table_from_grid(sheet: Sheet, grid: Grid, formula_refs: set[str] | None) ->
                         for key, pos in positions.items()}, index=frame.index, dtype=object)
     input_keys = [c.key for c in sheet.input_columns if c.key in raw.columns]
     if input_keys:
-        blank = raw[input_keys].map(_is_blank).all(axis=1)
+        inputs = raw[input_keys]
+        blank = (inputs.isna() | inputs.isin(_BLANKS)).all(axis=1)
         raw = raw.loc[~blank]
     table = Table(sheet, raw, positions)
     if formula_refs is not None and sheet.formula_columns:
@@ -209,7 +211,3 @@ def _table_from_grid(sheet: Sheet, grid: Grid, formula_refs: set[str] | None) ->
             for c in sheet.formula_columns if c.key in positions
         }, index=raw.index, dtype=bool)
     return table, findings
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, float) and value != value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from unionxl import dues
@@ -93,5 +94,5 @@ def _arrears(table, due: pd.DataFrame, paid: pd.DataFrame, monthly: pd.Series) -
 
 def _stacked(mask: pd.DataFrame) -> list[tuple[int, str]]:
     """(row, month key) pairs where *mask* is True, row by row."""
-    stacked = mask.stack()
-    return [idx for idx, flag in stacked.items() if flag]
+    rows, cols = np.nonzero(mask.to_numpy(dtype=bool))
+    return [(int(mask.index[r]), str(mask.columns[c])) for r, c in zip(rows, cols)]
