@@ -23,7 +23,7 @@ from unionxl.schema import SETTING_ITEMS, SETTINGS, Column, Kind
 
 #: Excel serial day 0; serials below 61 are off by the 1900 leap-year bug, which is moot here.
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_SERIAL_RANGE = (1, 2_958_465)
+_SERIAL_RANGE = (1, 73_415)  # 1900-01-01 … 2100-12-31, as DATE_RANGE
 
 _DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?\s*$")
 _MONEY_TEXT = re.compile(r"^[\s¥￥]*(-?[\d,]*\.?\d+)\s*元?\s*$")
@@ -53,6 +53,11 @@ def parse_number_text(value: str) -> float | None:
     except ValueError:
         return None
 
+
+#: numbers at or beyond this (and inf/nan) are refused: no union books a trillion 元
+MAX_NUMBER = 1e12
+#: dates outside this range are typing slips (and beyond what datetime64 holds)
+DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
 
 _NUMBER_KINDS = ("floating", "integer", "mixed-integer-float", "decimal")
 _DATE_KINDS = ("date", "datetime", "datetime64")
@@ -96,7 +101,7 @@ def _to_text(table: Table, column: Column, values: pd.Series) -> tuple[pd.Series
         nums = values[number].astype(float)
         out[number] = [str(int(v)) if v.is_integer() else str(v) for v in nums]
     if date.any():
-        out[date] = [pd.Timestamp(v).strftime("%Y-%m-%d") for v in values[date]]
+        out[date] = [v.isoformat()[:10] for v in values[date]]
     if text.any():
         out[text] = [str(v) for v in values[text]]
     return out.str.strip().astype(object), []
@@ -121,6 +126,11 @@ def _to_number(table: Table, column: Column, values: pd.Series, what: str) -> tu
     out = pd.Series(np.nan, index=values.index, dtype="float64")
     out[number] = values[number].astype(float)
     findings: list[Finding] = []
+    absurd = out.notna() & ~(out.abs() < MAX_NUMBER)
+    for row in values.index[absurd]:
+        findings.append(_finding(table, column, row, f"type-{what}", ERROR,
+                                 f"“{column.title}”的数值 {values[row]} 不是有效数字或大得不合理", "请核对该单元格"))
+    out[absurd] = np.nan
     for row in values.index[text]:
         parsed = parse_number_text(str(values[row]))
         if parsed is None:
@@ -167,9 +177,17 @@ def _to_rate(table: Table, column: Column, values: pd.Series) -> tuple[pd.Series
 def _to_date(table: Table, column: Column, values: pd.Series) -> tuple[pd.Series, list[Finding]]:
     blank, number, date, text = _classify(values)
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    if date.any():
-        out[date] = pd.to_datetime(values[date].tolist()).normalize()
     findings: list[Finding] = []
+    if date.any():
+        low, high = DATE_RANGE
+        plausible = pd.Series([low <= (v.date() if isinstance(v, dt.datetime) else v) <= high for v in values[date]],
+                              index=values.index[date], dtype=bool)
+        for row in plausible.index[~plausible]:
+            findings.append(_finding(table, column, row, "type-date", ERROR,
+                                     f"“{column.title}”的日期 {values[row]} 不在 1900–2100 年之间", "请核对年份"))
+        good = plausible.index[plausible]
+        if len(good):
+            out[good] = pd.to_datetime(values[good].tolist()).normalize()
     serials = values[number].astype(float)
     in_range = serials.between(*_SERIAL_RANGE)
     if in_range.any():
@@ -183,6 +201,8 @@ def _to_date(table: Table, column: Column, values: pd.Series) -> tuple[pd.Series
                                  f"“{column.title}”应为日期，实际为数字 {serials[row]:.12g}", "日期格式：2026-03-08"))
     for row in values.index[text]:
         parsed = parse_date_text(str(values[row]))
+        if parsed is not None and not DATE_RANGE[0] <= parsed <= DATE_RANGE[1]:
+            parsed = None
         if parsed is None:
             findings.append(_finding(table, column, row, "type-date", ERROR,
                                      f"“{column.title}”应为日期，实际为文字“{values[row]}”", "日期格式：2026-03-08"))

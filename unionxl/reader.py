@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 from python_calamine import CalamineWorkbook
 
 from unionxl.book import Book, Settings, Table
@@ -51,7 +51,9 @@ def load_book(path: str | Path) -> Book:
     except Exception as exc:  # calamine raises several unrelated types
         raise UnusableWorkbook(f"无法读取工作簿“{path.name}”：文件已损坏或不是有效的 .xlsx（{type(exc).__name__}）") from exc
     formulas = scan_formula_cells(path, _formula_letters(grids))
-    return coerce_book(build_tables(grids, formulas, source=str(path)))
+    book = build_tables(grids, formulas, source=str(path))
+    book.findings += error_cell_findings(path, [s.title for s in INPUT_SHEETS if s.title in grids])
+    return coerce_book(book)
 
 
 def _read_grid(workbook: CalamineWorkbook, title: str) -> Grid:
@@ -118,13 +120,37 @@ def scan_formula_cells(path: Path, letters: dict[str, set[str]]) -> dict[str, se
     return out
 
 
+_ERROR_CELL = re.compile(r'<(?:\w+:)?c r="([A-Z]+\d+)"[^>]*?\bt="e"[^>]*?(?<!/)>(?:<(?:\w+:)?f[^<]*(?:</(?:\w+:)?f>)?)?<(?:\w+:)?v>([^<]*)<')
+
+
+def error_cell_findings(path: Path, titles: list[str]) -> list[Finding]:
+    """Cells holding an error value (#REF!, #DIV/0!, …), which calamine reads as blank."""
+    findings: list[Finding] = []
+    with zipfile.ZipFile(path) as zf:
+        parts = _sheet_parts(zf)
+        for title in titles:
+            part = parts.get(title)
+            if part is None or part not in zf.namelist():
+                continue
+            xml = zf.read(part).decode("utf-8", errors="replace")
+            if 't="e"' not in xml:
+                continue
+            for m in _ERROR_CELL.finditer(xml):
+                findings.append(Finding("cell-error", ERROR, title, f"{title}!{m.group(1)}",
+                                        f"单元格是错误值 {m.group(2)}，unionxl 按空白处理", "请改正引用或公式，填入正确的值"))
+    return findings
+
+
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet title → XML part path, from workbook.xml and its relationships."""
     ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     ns_pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-    workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    try:
+        workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (DefusedXmlException, ElementTree.ParseError, KeyError) as exc:
+        raise UnusableWorkbook("工作簿的结构文件含有不安全或损坏的 XML（如外部实体），已拒绝读取") from exc
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{ns_pkg}Relationship")}
     parts: dict[str, str] = {}
     for sheet in workbook.iter(f"{ns_main}sheet"):

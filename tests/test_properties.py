@@ -1,0 +1,127 @@
+"""Property tests: generated workbooks never crash the core, and valid ones total exactly.
+
+Workbooks are generated as in-memory sheet grids (what both the file reader and the Excel
+door hand to the core), so thousands of them run in seconds; a smaller run goes through
+real files and the CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+from typer.testing import CliRunner
+
+from unionxl.audit import audit_book
+from unionxl.cli import app
+from unionxl.coerce import coerce_book
+from unionxl.reader import build_tables
+from unionxl.schema import (
+    BUDGET_TREE, DIRECTIONS, MEMBER_STATUSES, MONTH_KEYS, SETTING_ITEMS, SETTINGS, SHEETS, VISIT_FORMS,
+    VISIT_TYPES,
+)
+from unionxl.summary import summarize
+from unionxl.template import write_master
+from unionxl.validate import validate_book
+
+YEAR = 2026
+money = st.decimals(min_value=0, max_value=99999, places=2, allow_nan=False, allow_infinity=False).map(float)
+dates = st.dates(min_value=dt.date(YEAR, 1, 1), max_value=dt.date(YEAR, 12, 31))
+junk = st.one_of(st.none(), st.text(max_size=12), st.floats(allow_nan=True, allow_infinity=True), st.integers(),
+                 st.booleans(), st.dates(), st.sampled_from(["", "#REF!", "２０２６年1月1日", "1,2,3元", "=1+1", "@x", "-"]))
+#: junk a real .xlsx can hold (no NaN/inf, dates Excel can store)
+file_junk = st.one_of(st.none(), st.text(max_size=12), st.floats(allow_nan=False, allow_infinity=False), st.integers(-10**9, 10**9),
+                      st.booleans(), st.dates(dt.date(1900, 3, 1), dt.date(9999, 12, 31)),
+                      st.sampled_from(["", "２０２６年1月1日", "1,2,3元", "=1+1", "@x", "-"]))
+ids = st.sampled_from([f"GH{i:03d}" for i in range(1, 9)])
+
+
+def grid(key: str, rows: list[dict[str, object]]) -> list[list[object]]:
+    sheet = SHEETS[key]
+    return [[c.title for c in sheet.columns]] + [[r.get(c.key, "") for c in sheet.columns] for r in rows]
+
+
+def settings_grid() -> list[list[object]]:
+    values = {"union_name": "属性测试工会", "year": YEAR, "dues_rate": 0.005, "province": "湖北", "opening_balance": 1000}
+    return [[c.title for c in SETTINGS.columns]] + [[s.title, values.get(s.key, s.default), ""] for s in SETTING_ITEMS]
+
+
+valid_member = st.fixed_dictionaries({
+    "member_id": ids, "name": st.sampled_from(["张三", "李四", "王五"]), "join_date": st.dates(dt.date(1990, 1, 1), dt.date(YEAR, 12, 1)),
+    "status": st.sampled_from(MEMBER_STATUSES), "status_date": dates, "wage": money,
+    **{k: money for k in MONTH_KEYS[:3]},
+})
+valid_journal = st.fixed_dictionaries({
+    "date": dates, "voucher": st.text("记0123456789", min_size=1, max_size=6), "summary": st.sampled_from(["会费", "慰问", "活动"]),
+    "direction": st.sampled_from(DIRECTIONS), "amount": money,
+}).map(lambda r: dict(r, category=next(c.level2 for c in BUDGET_TREE if c.direction == r["direction"])))
+valid_visit = st.fixed_dictionaries({
+    "date": dates, "member_id": ids, "name": st.sampled_from(["张三", "李四"]), "visit_type": st.sampled_from(VISIT_TYPES),
+    "amount": money, "form": st.sampled_from(VISIT_FORMS),
+})
+
+
+def any_row(valid: st.SearchStrategy, key: str, noise: st.SearchStrategy = junk) -> st.SearchStrategy:
+    """A valid row with some cells replaced by junk of any type."""
+    columns = [c.key for c in SHEETS[key].input_columns]
+    return st.tuples(valid, st.dictionaries(st.sampled_from(columns), noise, max_size=4)).map(lambda t: {**t[0], **t[1]})
+
+
+def run_core(members, journal, visits, audit: bool = True):
+    grids = {SHEETS["settings"].title: settings_grid(), SHEETS["members"].title: grid("members", members),
+             SHEETS["journal"].title: grid("journal", journal), SHEETS["visits"].title: grid("visits", visits),
+             SHEETS["calendar"].title: grid("calendar", []),
+             SHEETS["budget"].title: grid("budget", [{"code": c.code, "direction": c.direction, "level1": c.level1,
+                                                      "level2": c.level2} for c in BUDGET_TREE])}
+    book = coerce_book(build_tables(grids, None))
+    return book, validate_book(book), summarize(book), audit_book(book) if audit else None
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(any_row(valid_member, "members"), max_size=6), st.lists(any_row(valid_journal, "journal"), max_size=6),
+       st.lists(any_row(valid_visit, "visits"), max_size=6))
+def test_any_workbook_is_handled(members, journal, visits) -> None:
+    book, result, summary, _ = run_core(members, journal, visits, audit=False)
+    assert result.usable
+    for finding in result.findings:
+        assert finding.cell.startswith(finding.sheet)
+    json.dumps(summary.to_dict(), ensure_ascii=False)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(any_row(valid_member, "members"), max_size=4), st.lists(any_row(valid_journal, "journal"), max_size=4),
+       st.lists(any_row(valid_visit, "visits"), max_size=6))
+def test_any_workbook_can_be_audited(members, journal, visits) -> None:
+    *_, audit = run_core(members, journal, visits)
+    assert {r["status"] for r in audit.to_dict()["results"]} <= {"pass", "warn", "fail"}
+    json.dumps(audit.to_dict(), ensure_ascii=False)
+
+
+def _fen(value: float) -> int:
+    return int(Decimal(str(value)) * 100)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(valid_member, max_size=8), st.lists(valid_journal, max_size=8))
+def test_valid_workbooks_total_exactly(members, journal) -> None:
+    book, result, summary, _ = run_core(members, journal, [])
+    assert not [f for f in result.findings if f.rule.startswith(("type-", "money-", "required"))]
+    assert summary.dues["paid_fen"] == sum(_fen(m[k]) for m in members for k in MONTH_KEYS[:3])
+    income = sum(_fen(r["amount"]) for r in journal if r["direction"] == "收入")
+    expense = sum(_fen(r["amount"]) for r in journal if r["direction"] == "支出")
+    assert (summary.journal["income_fen"], summary.journal["expense_fen"]) == (income, expense)
+    assert summary.balance["closing_fen"] == 100_000 + income - expense
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(any_row(valid_member, "members", file_junk), max_size=4),
+       st.lists(any_row(valid_journal, "journal", file_junk), max_size=4))
+def test_files_through_the_cli_never_crash(tmp_path: Path, members, journal) -> None:
+    path = tmp_path / "p.xlsx"
+    write_master(path, {"union_name": "属性测试工会", "year": YEAR}, {"members": members, "journal": journal})
+    result = CliRunner().invoke(app, ["validate", str(path), "--json"])
+    assert result.exit_code in (0, 1), result.output
+    assert "内部错误" not in result.stderr
