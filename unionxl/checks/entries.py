@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from unionxl.book import Book
+from unionxl.checks.common import repeats
 from unionxl.findings import ERROR, WARNING, Finding
 from unionxl.schema import BUDGET, CALENDAR, INPUT_SHEETS, SHEETS, choice_source
 
@@ -51,12 +52,9 @@ def budget_categories(book: Book) -> Iterator[Finding]:
     if BUDGET.key not in book.tables:
         return
     table = book[BUDGET.key]
-    names = table.data["level2"]
-    repeated = names.ne("") & names.duplicated(keep="first")
-    for row in names.index[repeated]:
-        first = names.index[names.eq(names[row])][0]
+    for row, first, name in repeats(table, "level2"):
         yield Finding("budget-duplicate-category", ERROR, BUDGET.title, table.cell("level2", row),
-                      f"科目“{names[row]}”重复（第 {first} 行已有）", "每个二级科目只能出现一次，否则实际发生会被重复统计")
+                      f"科目“{name}”重复（第 {first} 行已有）", "每个二级科目只能出现一次，否则实际发生会被重复统计")
 
 
 def category_references(book: Book) -> Iterator[Finding]:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from unionxl import dues
 from unionxl.book import Book
+from unionxl.checks.common import repeats
 from unionxl.findings import ERROR, INFO, WARNING, Finding
 from unionxl.money import format_yuan
 from unionxl.schema import MEMBERS, MONTH_KEYS, STATUS_ACTIVE
@@ -18,12 +19,9 @@ def duplicate_ids(book: Book) -> Iterator[Finding]:
     if MEMBERS.key not in book.tables:
         return
     table = book[MEMBERS.key]
-    ids = table.data["member_id"]
-    repeated = ids.ne("") & ids.duplicated(keep="first")
-    for row in ids.index[repeated]:
-        first = ids.index[ids.eq(ids[row])][0]
+    for row, first, member_id in repeats(table, "member_id"):
         yield Finding("member-duplicate-id", ERROR, MEMBERS.title, table.cell("member_id", row),
-                      f"会员编号“{ids[row]}”重复（第 {first} 行已使用）", "每位会员的编号必须唯一，请改用新编号")
+                      f"会员编号“{member_id}”重复（第 {first} 行已使用）", "每位会员的编号必须唯一，请改用新编号")
 
 
 def member_records(book: Book) -> Iterator[Finding]:
