@@ -43,6 +43,7 @@ def write_findings_report(path: Path, findings: Sequence[Finding], title: str, s
             ws.write_string(r, 0, values[0], fills[finding.severity])
             for c, value in enumerate(values[1:], start=1):
                 ws.write_string(r, c, value, plain)
+            ws.set_row(r, row_height(values, sheet.widths))
         if not findings:
             ws.write_string(1, 0, "未发现问题", plain)
         ws.freeze_panes(1, 0)
