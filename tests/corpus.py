@@ -116,33 +116,41 @@ def _million_rows(path: Path) -> None:
     wb.save(path)
 
 
-def _zip_bomb(path: Path) -> None:
-    """A valid-looking .xlsx whose sheet expands to 600 MB of blanks (compresses to ~0.6 MB)."""
+def _rewritten(path: Path, change: Callable[[str, bytes], bytes] = lambda name, data: data,
+               extra: Callable[[zipfile.ZipFile], None] | None = None) -> None:
+    """Rebuild the clean workbook's zip with *change* applied to each part and *extra* added."""
     _clean(path)
     src = path.with_suffix(".src.xlsx")
     path.rename(src)
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
-            zout.writestr(info, zin.read(info.filename))
-        with zout.open("xl/worksheets/padding.xml", "w", force_zip64=True) as fh:
-            chunk = b" " * (1 << 20)
-            for _ in range(600):
-                fh.write(chunk)
+            zout.writestr(info, change(info.filename, zin.read(info.filename)))
+        if extra is not None:
+            extra(zout)
     src.unlink()
+
+
+def _padding(zout: zipfile.ZipFile) -> None:
+    with zout.open("xl/worksheets/padding.xml", "w", force_zip64=True) as fh:
+        chunk = b" " * (1 << 20)
+        for _ in range(600):
+            fh.write(chunk)
+
+
+def _zip_bomb(path: Path) -> None:
+    """A valid-looking .xlsx with a part that expands to 600 MB of blanks (compresses to ~0.6 MB)."""
+    _rewritten(path, extra=_padding)
+
+
+def _with_doctype(name: str, data: bytes) -> bytes:
+    if name != "xl/workbook.xml":
+        return data
+    doctype = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+    return data.replace(b"?>", b"?>" + doctype, 1) if data.startswith(b"<?xml") else doctype + data
 
 
 def _xxe(path: Path) -> None:
-    _clean(path)
-    src = path.with_suffix(".src.xlsx")
-    path.rename(src)
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "xl/workbook.xml":
-                doctype = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-                data = data.replace(b"?>", b"?>" + doctype, 1) if data.startswith(b"<?xml") else doctype + data
-            zout.writestr(info, data)
-    src.unlink()
+    _rewritten(path, change=_with_doctype)
 
 
 def _shifted_header(path: Path) -> None:

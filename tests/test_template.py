@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from unionxl.cli import app
-from unionxl.schema import BUDGET_TREE, GUIDE_TITLE, INPUT_SHEETS, render_formula, MEMBERS, BUDGET
+from unionxl.schema import BUDGET_TREE, GUIDE_TITLE, INPUT_SHEETS, render_formula, MEMBERS
 
 runner = CliRunner()
 

@@ -52,7 +52,7 @@ def convert(source: Path, target_format: str, outdir: Path, timeout: float = 180
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
-            raise UnusableWorkbook(f"LibreOffice 转换“{source.name}”超时（{timeout:.0f} 秒）")
+            raise UnusableWorkbook(f"LibreOffice 转换“{source.name}”超时（{timeout:.0f} 秒）") from None
     extension = target_format.split(":", 1)[0]
     result = outdir / f"{source.stem}.{extension}"
     if not result.is_file():

@@ -208,7 +208,7 @@ def _write_sheet(workbook: Workbook, formats: _Formats, sheet: Sheet, rows: Sequ
                 _write_value(ws, formats, r, c, row.get(column.key), column.kind, **extra)
     formula_rows = len(rows) + sheet.spare_rows
     for r in range(len(rows) + 1, formula_rows + 1):
-        for c, column in enumerate(sheet.formula_columns):
+        for column in sheet.formula_columns:
             ws.write_formula(r, sheet.index(column.key), render_formula(sheet, column, r + 1),
                              _column_format(formats, column), "")
     last = max(sheet.capacity - 1, formula_rows)
