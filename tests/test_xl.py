@@ -102,7 +102,7 @@ def test_write_actions_stay_bounded(tmp_path: Path, size: int) -> None:
     demo = build_demo(seed=size, size=size, union_name="规模测试学校工会", mistakes=False)
     path = tmp_path / "big.xlsx"
     write_master(path, demo.settings, demo.rows)
-    for entry in ("validate_book", "check_budget_book", "summarize_book"):
+    for entry in ("validate_book", "check_budget_book", "summarize_book", "todo_book"):
         actions, _ = run(entry, path)
         marks = sum(a["func"] == "setRangeColor" and a["args"] == ["#F8CBAD"] for a in actions)
         assert len(actions) - marks <= 30, (entry, [a["func"] for a in actions])
@@ -142,6 +142,24 @@ def test_check_budget_and_summary_write_their_sheets(demo_book) -> None:
     assert ["困难帮扶", 4, 3, 6500.0] in block["values"]
 
 
+def test_todo_writes_this_months_list_with_links(demo_book) -> None:
+    from unionxl.owned import todo_grid
+    from unionxl.reader import load_book
+    from unionxl.todo import default_month, todo
+
+    actions, titles = run("todo_book", demo_book[0])
+    [block] = [a for a in actions if a["func"] == "setValues"]
+    assert titles[block["sheet_position"]] == "本月待办"
+    core = load_book(demo_book[0])
+    today = dt.date.today()
+    expected = todo_grid(todo(core, default_month(2025, today), today), "演示市实验小学工会委员会")
+    assert block["values"] == expected
+    assert block["values"][0][0] == "演示市实验小学工会委员会2025年12月 本月待办"
+    assert block["values"][4][:4] == ["语文组", "会费欠缴", "GH008", "沈建"]
+    assert block["values"][4][5] == '=HYPERLINK("#\'会员台账\'!V9","会员台账!V9")'
+    assert "共有 3 项待办" in next(a for a in actions if a["func"] == "alert")["args"][0]
+
+
 def test_new_year_writes_a_new_file_and_leaves_the_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     [school] = write_schools(tmp_path / "s", 1, seed=11)
     monkeypatch.chdir(tmp_path)
@@ -168,7 +186,7 @@ def test_unusable_book_gets_a_chinese_message_not_a_traceback(demo_book) -> None
 def test_every_runpython_call_names_an_entry_point_taking_the_book() -> None:
     source = (ROOT / "macros" / "unionxl.bas").read_text(encoding="utf-8")
     calls = re.findall(r'RunPython "([^"]+)"', source)
-    assert len(calls) == 4
+    assert len(calls) == 5
     for call in calls:
         tree = ast.parse(call)
         imports = {a.asname or a.name: a.name for node in tree.body if isinstance(node, ast.Import) for a in node.names}

@@ -7,6 +7,7 @@ cannot be used), explained in one Chinese line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import os
@@ -95,16 +96,20 @@ def new(
     year: Annotated[int, typer.Option("--year", help="年度")] = 2026,
     province: Annotated[str, typer.Option("--province", help="省份，决定适用的经费标准")] = "全国",
     force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖")] = False,
+    empty_calendar: Annotated[bool, typer.Option("--empty-calendar", help="活动日历留空，不填入全年计划")] = False,
 ) -> int:
-    """生成一个新的主工作簿（空白模板）。"""
+    """生成一个新的主工作簿，活动日历中已排好当年的节日和常规活动。"""
+    from unionxl.plan import plan_rows
     from unionxl.template import write_master
 
     if book.exists() and not force:
         raise UnusableWorkbook(f"文件已存在：{book}；如确需覆盖请加 --force")
     if province not in PROVINCES:
         raise UnusableWorkbook(f"未知的省份“{province}”，可选：{'、'.join(PROVINCES)}")
-    write_master(book, {"union_name": name, "year": year, "province": province})
-    out.print(f"已生成主工作簿：{book}")
+    rows = {} if empty_calendar else {"calendar": plan_rows(year)}
+    write_master(book, {"union_name": name, "year": year, "province": province}, rows)
+    planned = f"，活动日历已排入 {len(rows['calendar'])} 项 {year} 年计划" if rows else ""
+    out.print(f"已生成主工作簿：{book}{planned}")
     return EXIT_OK
 
 
@@ -355,6 +360,52 @@ def rollover(
     out.print(f"已生成 {loaded.year + 1} 年度工作簿：{target}；上年结余 {rolled.settings['opening_balance']:,.2f} 元。")
     if rolled.dropped:
         out.print(f"未转入的离会会员（{len(rolled.dropped)} 人）：{'、'.join(rolled.dropped)}")
+    return EXIT_OK
+
+
+def _parse_day(text: str | None) -> dt.date:
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise UnusableWorkbook(f"日期应写成 2026-03-08 的格式，实际为“{text}”") from exc
+
+
+@app.command()
+@_guarded
+def todo(
+    book: Annotated[Path, typer.Argument(help="主工作簿（.xlsx）")],
+    month: Annotated[Optional[int], typer.Option("--month", min=1, max=12, help="月份（默认本月；往年的工作簿默认12月）")] = None,
+    report: Annotated[Optional[Path], typer.Option("--out", help="把本月待办写入一个新的工作簿（A4 可打印）")] = None,
+    today: Annotated[Optional[str], typer.Option("--today", help="按这一天判断活动是否已过期（默认今天），如 2026-03-08")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+) -> int:
+    """列出本月待办：生日慰问、高龄退休教职工慰问、本月活动、会费欠缴、缺凭证号的慰问。"""
+    from unionxl.reader import load_book
+    from unionxl.todo import default_month, todo as make_todo
+    from unionxl.todo_report import todo_title, write_todo_report
+
+    _warn_if_open(book)
+    loaded = load_book(book)
+    if not loaded.usable or loaded.year is None:
+        raise UnusableWorkbook("工作簿缺少必要的工作表、表头或年度，无法列出待办")
+    day = _parse_day(today)
+    result = make_todo(loaded, month or default_month(loaded.year, day), day)
+    name = str(loaded.settings.get("union_name", ""))
+    if report is not None:
+        write_todo_report(report, result, name, source=book)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        return EXIT_OK
+    table = RichTable(title=todo_title(name, result), header_style="bold")
+    for header in ("工会小组", "事项", "姓名/活动", "说明", "位置"):
+        table.add_column(header, overflow="fold")
+    for item in result.items:
+        table.add_row(item.group, item.kind, item.name, item.detail, item.cell)
+    out.print(table if result.items else f"{result.year}年{result.month}月没有待办事项。")
+    if report is not None:
+        out.print(f"本月待办已写入：{report}")
     return EXIT_OK
 
 

@@ -423,6 +423,14 @@ def _inject_rule_violations(demo: Demo) -> None:
     r = _index(visits, reason="重阳节慰问退休教师")
     visits[r]["form"] = "慰问金"
     add(Mistake("holiday-no-cash", "fail", demo.cell("visits", "form", r), "重阳节慰问有一位退休教师发的是现金"))
+    staff = next(m for m in demo.rows[MEMBERS.key] if m["status"] == STATUS_ACTIVE and m["group"] != RETIRED_GROUP)
+    date, voucher = _d(7, 18), f"记-{DEMO_YEAR}07-101"
+    journal.append({"date": date, "voucher": voucher, "summary": f"{staff['name']}暑期慰问品", "direction": EXPENSE,
+                    "category": "会员活动", "amount": 200.0, "handler": CLERK})
+    visits.append({"date": date, "member_id": staff["member_id"], "name": staff["name"], "visit_type": VISIT_FESTIVAL,
+                   "reason": "暑期慰问", "amount": 200.0, "form": "慰问品", "handler": CLERK, "voucher": voucher})
+    add(Mistake("holiday-window", "warn", demo.cell("visits", "date", len(visits) - 1),
+                "7月18日的“暑期慰问”登记为节日慰问，前后 30 天内没有法定节日"))
     b = _index(budget, level2="文体活动")
     budget[b]["budget"] = 12000.0
     add(Mistake("over-budget", "fail", demo.cell("budget", "actual", b), "文体活动预算 12000 元，实际超支 39%"))

@@ -1,4 +1,4 @@
-"""The sheets unionxl owns (校验结果, 预算审核, 年度汇总) as plain 2-D lists.
+"""The sheets unionxl owns (校验结果, 预算审核, 年度汇总, 本月待办) as plain 2-D lists.
 
 The Excel front door writes each of these with one range write; keeping them as data
 here keeps xlwings out of the core and lets tests read exactly what Excel will get.
@@ -15,8 +15,10 @@ from unionxl.findings import Finding
 from unionxl.money import format_yuan
 from unionxl.report import finding_rows
 from unionxl.safeio import FORMULA_TRIGGERS
-from unionxl.schema import AUDIT_SHEET, FINDINGS_SHEET, MEMBER_STATUSES, quote_sheet
+from unionxl.schema import AUDIT_SHEET, FINDINGS_SHEET, MEMBER_STATUSES, TODO_SHEET, quote_sheet
 from unionxl.summary import Summary
+from unionxl.todo import Todo
+from unionxl.todo_report import todo_note, todo_title, todo_values
 
 Grid = list[list[object]]
 
@@ -64,6 +66,20 @@ def audit_grid(audit: Audit, settings: dict[str, object]) -> Grid:
     for role, key in (("工会主席", "chair"), ("经审委员会", "auditor"), ("经办人", "clerk")):
         grid.append(["", f"{role}：{as_text(settings.get(key) or '')}", "签字：", "", "日期：", "", "", "", ""])
     return grid
+
+
+def todo_grid(todo: Todo, union_name: str) -> Grid:
+    """本月待办 for the master workbook: title, note, header, one row per item with a link to its cell."""
+    width = len(TODO_SHEET.headers)
+    rows: Grid = [[as_text(todo_title(union_name, todo))] + [""] * (width - 1), [todo_note(todo)] + [""] * (width - 1),
+                  list(TODO_SHEET.headers)]
+    for item in todo.items:
+        values: list[object] = [as_text(v) for v in todo_values(item)]
+        values[5] = link(item.cell)
+        rows.append(values)
+    if not todo.items:
+        rows.append(["本月没有待办事项。"] + [""] * (width - 1))
+    return rows
 
 
 def summary_grid(s: Summary) -> Grid:

@@ -3,7 +3,7 @@
 Members are kept (those who transferred or died during or before the year are dropped
 and listed), dues are cleared, the budget tree is kept with 上年预算/上年实际 filled from
 this year, 上年结余 carries this year's closing balance, and the activity calendar is
-re-planned for the same month and day of the new year.
+re-planned with next year's dates (:func:`unionxl.plan.redate`: lunar festivals move).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from unionxl.book import Book
+from unionxl.plan import redate
 from unionxl.schema import ACT_PLANNED, BUDGET, CALENDAR, LEFT_STATUSES, MEMBERS, MONTH_KEYS, SETTING_ITEMS
 from unionxl.summary import summarize
 from unionxl.totals import budget_actuals
@@ -39,10 +40,15 @@ def _plain(value: object, money: bool = False) -> object:
     return value
 
 
-def _next_year(day: dt.date | None, year: int) -> dt.date | None:
-    if day is None:
-        return None
-    return dt.date(year, day.month, min(day.day, 28) if (day.month, day.day) == (2, 29) else day.day)
+def _replanned(row: pd.Series, year: int) -> dict[str, object]:
+    """A calendar row moved to *year*: festival rows follow their festival, the rest keep month and day."""
+    day = _plain(row["date"])
+    date = redate(str(row["activity"]), day, year) if day is not None else None
+    return {
+        "month": date.month if date else _plain(row["month"]), "date": date,
+        "activity": row["activity"], "category": row["category"], "owner": row["owner"],
+        "budget_item": row["budget_item"], "budget": _plain(row["budget"], money=True), "status": ACT_PLANNED,
+    }
 
 
 def rollover(book: Book) -> Rollover:
@@ -72,10 +78,6 @@ def rollover(book: Book) -> Rollover:
     } for row in budget.index]
 
     calendar = book[CALENDAR.key].data
-    plan = [{
-        "month": _plain(calendar.at[row, "month"]), "date": _next_year(_plain(calendar.at[row, "date"]), year + 1),
-        "activity": calendar.at[row, "activity"], "category": calendar.at[row, "category"],
-        "owner": calendar.at[row, "owner"], "budget_item": calendar.at[row, "budget_item"],
-        "budget": _plain(calendar.at[row, "budget"], money=True), "status": ACT_PLANNED,
-    } for row in calendar.index]
+    plan = [_replanned(calendar.loc[row], year + 1) for row in calendar.index]
+    plan.sort(key=lambda r: (r["month"] or 13, r["date"] or dt.date.max))
     return Rollover(settings, {MEMBERS.key: member_rows, BUDGET.key: budget_rows, CALENDAR.key: plan}, dropped)

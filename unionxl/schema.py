@@ -163,7 +163,7 @@ CALENDAR = Sheet(
     (
         Column("month", "月份", Kind.INT, required=True, width=7, number_format="0"),
         _date("date", "计划日期"),
-        _text("activity", "活动名称", required=True, width=26),
+        _text("activity", "活动名称", required=True, width=38),
         _choice("category", "活动类别", ACTIVITY_CATEGORIES, required=True),
         _text("owner", "负责人", width=10),
         _choice("budget_item", "预算科目", choices_from="budget.level2", width=16),
@@ -381,7 +381,12 @@ CONSOLIDATION_SHEET = OutputSheet(
     (28, 22, 9, 7, 7, 10, 9, 12, 9, 12, 9, 9, 13, 13, 13, 8),
 )
 PROBLEMS_SHEET = OutputSheet("problems", "问题工作簿", ("文件", "工会名称", "问题", "说明"), (30, 28, 14, 80))
-OUTPUT_SHEETS = (FINDINGS_SHEET, AUDIT_SHEET, SUMMARY_SHEET, CONSOLIDATION_SHEET, PROBLEMS_SHEET)
+TODO_SHEET = OutputSheet(
+    "todo", "本月待办",
+    ("工会小组", "事项", "会员编号", "姓名/活动", "说明", "位置", "完成"),
+    (10, 12, 9, 20, 46, 15, 5),
+)
+OUTPUT_SHEETS = (FINDINGS_SHEET, AUDIT_SHEET, SUMMARY_SHEET, CONSOLIDATION_SHEET, PROBLEMS_SHEET, TODO_SHEET)
 SEVERITY_TITLES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from unionxl.demo import write_demo
+from unionxl.plan import plan_rows
 from unionxl.template import write_master
 
 HERE = Path(__file__).resolve().parent
@@ -19,7 +20,7 @@ TEMPLATE_SETTINGS = {"union_name": "", "year": 2026, "province": "全国"}
 
 def generate(folder: Path = HERE) -> tuple[Path, Path]:
     template, demo = folder / TEMPLATE.name, folder / DEMO.name
-    write_master(template, TEMPLATE_SETTINGS)
+    write_master(template, TEMPLATE_SETTINGS, {"calendar": plan_rows(TEMPLATE_SETTINGS["year"])})
     write_demo(demo)
     return template, demo
 

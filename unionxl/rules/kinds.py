@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from unionxl.book import Book
+from unionxl.festivals import FestivalError, nearest_statutory
 from unionxl.money import format_yuan
 from unionxl.rules import Rule
 from unionxl.totals import budget_actuals
@@ -241,6 +242,31 @@ def share_cap(book: Book, rule: Rule) -> RuleResult:
     return _conclude(rule, violations, spent, limit, f"占全年收入 {spent / income:.1%}" if income else "全年没有收入")
 
 
+def holiday_window(book: Book, rule: Rule) -> RuleResult:
+    """Condolences of the given types dated within ``days`` days of a statutory holiday (python-holidays)."""
+    rows = _visits(book, rule)
+    rows = rows.loc[rows["date"].notna()]
+    days = int(rule.params.get("days", 30))
+    table = book[VISITS.key]
+    violations, worst = [], 0
+    for row in rows.index:
+        day = rows["date"][row].date()
+        try:
+            holiday, name, distance = nearest_statutory(day)
+        except FestivalError:
+            continue  # a date the calendars cannot place is reported by the date checks
+        worst = max(worst, distance)
+        if distance > days:
+            side = "前" if day < holiday else "后"
+            violations.append(Violation(
+                VISITS.title, table.cell("date", row),
+                f"{rows['name'][row]} {rows['visit_type'][row]}日期 {day:%Y-%m-%d}，在最近的法定节日"
+                f"（{name} {holiday:%Y-%m-%d}）{side} {distance} 天，超过 {days} 天",
+                None, None, STATUS_OF[rule.severity]))
+    return _conclude(rule, violations, len(violations), 0,
+                     f"核对 {len(rows)} 次{_types(rule)}，距法定节日最远 {worst} 天（允许 {days} 天）", unit="项")
+
+
 Checker = Callable[[Book, Rule], RuleResult]
 
 KINDS: dict[str, Checker] = {
@@ -251,4 +277,5 @@ KINDS: dict[str, Checker] = {
     "per_member_year": per_member_year,
     "forbidden": forbidden,
     "share_cap": share_cap,
+    "holiday_window": holiday_window,
 }

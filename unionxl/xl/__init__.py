@@ -7,6 +7,6 @@ sheets unionxl owns, one block per write. Failures reach the treasurer as a Chin
 message box, never a traceback.
 """
 
-from unionxl.xl.entry import check_budget_book, new_year_book, summarize_book, validate_book
+from unionxl.xl.entry import check_budget_book, new_year_book, summarize_book, todo_book, validate_book
 
-__all__ = ["validate_book", "check_budget_book", "summarize_book", "new_year_book"]
+__all__ = ["validate_book", "check_budget_book", "summarize_book", "todo_book", "new_year_book"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,9 +10,10 @@ import xlwings as xw
 
 from unionxl.audit import audit_book
 from unionxl.errors import UnusableWorkbook
-from unionxl.owned import audit_grid, findings_grid, summary_grid
-from unionxl.schema import AUDIT_SHEET, FINDINGS_SHEET, SUMMARY_SHEET
+from unionxl.owned import audit_grid, findings_grid, summary_grid, todo_grid
+from unionxl.schema import AUDIT_SHEET, FINDINGS_SHEET, SUMMARY_SHEET, TODO_SHEET
 from unionxl.summary import summarize
+from unionxl.todo import default_month, todo as make_todo
 from unionxl.validate import validate_book as run_validation
 from unionxl.xl.io import previous_marks, read_book, remark_cells, write_owned
 
@@ -55,6 +57,16 @@ def _summarize(book: xw.Book) -> str:
     return f"年度汇总已写入“{SUMMARY_SHEET.title}”。"
 
 
+def _todo(book: xw.Book) -> str:
+    core = read_book(book)
+    if core.year is None:
+        raise UnusableWorkbook("“设置”中没有有效的年度")
+    today = dt.date.today()
+    result = make_todo(core, default_month(core.year, today), today)
+    write_owned(book, TODO_SHEET.title, todo_grid(result, str(core.settings.get("union_name", ""))))
+    return f"{result.year}年{result.month}月共有 {len(result.items)} 项待办，已写入“{TODO_SHEET.title}”。"
+
+
 def _new_year(book: xw.Book) -> str:
     from unionxl.rollover import rollover
     from unionxl.template import write_master
@@ -85,6 +97,11 @@ def check_budget_book(book: xw.Book | None = None) -> None:
 def summarize_book(book: xw.Book | None = None) -> None:
     """按钮“年度汇总”：写“年度汇总”。"""
     _run(book, _summarize)
+
+
+def todo_book(book: xw.Book | None = None) -> None:
+    """按钮“本月待办”：写“本月待办”（本月的生日、高龄慰问、活动、欠缴会费、缺凭证号）。"""
+    _run(book, _todo)
 
 
 def new_year_book(book: xw.Book | None = None) -> None:
