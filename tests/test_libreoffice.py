@@ -128,3 +128,37 @@ def test_summary_report_pdf_has_charts_and_chinese_text(soffice: str, demo_book:
     again = convert(out, "xlsx", tmp_path / "lo")
     charts = [n for n in zipfile.ZipFile(again).namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 3
+
+
+def _pdf_info(pdf: Path) -> dict[str, str]:
+    text = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+
+
+def test_todo_prints_on_one_a4_page(soffice: str, demo_book: tuple[Path, Demo], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from unionxl.cli import app
+
+    out = tmp_path / "todo.xlsx"
+    result = CliRunner().invoke(app, ["todo", str(demo_book[0]), "--month", "12", "--today", "2026-01-05",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    pdf = convert(out, "pdf", tmp_path / "pdf")
+    info = _pdf_info(pdf)
+    assert info["Pages"].strip() == "1"
+    assert info["Page size"].split("pts")[0].split() == ["595.304", "x", "841.89"]  # A4 portrait
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "2025年12月 本月待办" in text and "11月、12月会费未缴足" in text
+
+
+def test_new_years_calendar_prints_with_its_festival_dates(soffice: str, tmp_path: Path) -> None:
+    from unionxl.plan import plan_rows
+    from unionxl.template import write_master
+
+    book = tmp_path / "2027.xlsx"
+    write_master(book, {"union_name": "日历小学工会委员会", "year": 2027}, {"calendar": plan_rows(2027)})
+    pdf = convert(book, "pdf", tmp_path / "pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    line = next(x for x in text.splitlines() if "重阳节慰问退休老教师" in x)
+    assert "2027-10-08" in line and "重阳：10月8日" in line

@@ -384,7 +384,7 @@ PROBLEMS_SHEET = OutputSheet("problems", "问题工作簿", ("文件", "工会�
 TODO_SHEET = OutputSheet(
     "todo", "本月待办",
     ("工会小组", "事项", "会员编号", "姓名/活动", "说明", "位置", "完成"),
-    (10, 12, 9, 20, 46, 15, 5),
+    (10, 16, 9, 20, 44, 15, 5),
 )
 OUTPUT_SHEETS = (FINDINGS_SHEET, AUDIT_SHEET, SUMMARY_SHEET, CONSOLIDATION_SHEET, PROBLEMS_SHEET, TODO_SHEET)
 SEVERITY_TITLES = {"error": "错误", "warning": "警告", "info": "提示"}
