@@ -1,25 +1,26 @@
 Attribute VB_Name = "unionxl"
-' Buttons of the unionxl master workbook. Each calls one Python entry point through
-' xlwings' RunPython with the calling workbook; the Python side writes only the sheets
-' unionxl owns (校验结果, 预算审核, 年度汇总, 本月待办) and shows a message box when done.
-' Needs the xlwings add-in (xlwings addin install) or the xlwings VBA module in this book.
+' The buttons of the unionxl master workbook. Each Sub calls one Python entry point of
+' unionxl.xl through RunPython of the xlwings add-in (installed by "xlwings addin
+' install"). Application.Run reaches the add-in without a VBA reference, so this module
+' works in any workbook; Python writes only the sheets unionxl owns and reports in a
+' message box. Keep this file ASCII: the VBA project stores it in the workbook's code page.
 
 Sub UnionxlValidate()
-    RunPython "import unionxl.xl as ux; ux.validate_book()"
+    Application.Run "xlwings.xlam!RunPython", "import unionxl.xl as ux; ux.validate_book()"
 End Sub
 
 Sub UnionxlCheckBudget()
-    RunPython "import unionxl.xl as ux; ux.check_budget_book()"
+    Application.Run "xlwings.xlam!RunPython", "import unionxl.xl as ux; ux.check_budget_book()"
 End Sub
 
 Sub UnionxlSummary()
-    RunPython "import unionxl.xl as ux; ux.summarize_book()"
+    Application.Run "xlwings.xlam!RunPython", "import unionxl.xl as ux; ux.summarize_book()"
 End Sub
 
 Sub UnionxlTodo()
-    RunPython "import unionxl.xl as ux; ux.todo_book()"
+    Application.Run "xlwings.xlam!RunPython", "import unionxl.xl as ux; ux.todo_book()"
 End Sub
 
 Sub UnionxlNewYear()
-    RunPython "import unionxl.xl as ux; ux.new_year_book()"
+    Application.Run "xlwings.xlam!RunPython", "import unionxl.xl as ux; ux.new_year_book()"
 End Sub

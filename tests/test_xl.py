@@ -185,7 +185,7 @@ def test_unusable_book_gets_a_chinese_message_not_a_traceback(demo_book) -> None
 
 def test_every_runpython_call_names_an_entry_point_taking_the_book() -> None:
     source = (ROOT / "macros" / "unionxl.bas").read_text(encoding="utf-8")
-    calls = re.findall(r'RunPython "([^"]+)"', source)
+    calls = re.findall(r'RunPython", "([^"]+)"', source)
     assert len(calls) == 5
     for call in calls:
         tree = ast.parse(call)

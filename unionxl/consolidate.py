@@ -53,11 +53,11 @@ class Consolidation:
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Folders become their .xlsx files (not Excel's ~$ lock files), in name order."""
+    """Folders become their .xlsx/.xlsm files (not Excel's ~$ lock files), in name order."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith(("~$", ".")))
+            out += sorted(p for p in path.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith(("~$", ".")))
         else:
             out.append(path)
     return out

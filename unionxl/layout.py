@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-LINE_HEIGHT = 14.5
+LINE_HEIGHT = 16
 
 
 def display_width(text: str) -> int:
-    """Columns a string takes: a CJK character counts two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    """Columns a string takes: a CJK character counts two, and so do curly quotes, which CJK fonts draw full width."""
+    return sum(2 if ord(ch) > 0x2E7F or 0x2018 <= ord(ch) <= 0x201F else 1 for ch in text)
 
 
 def wrapped_lines(text: str, width: float) -> int:
     """Lines *text* needs in a column *width* characters wide (Excel's column-width unit)."""
-    usable = max(1, int(width * 1.1) - 1)
+    usable = max(1, int(width) - 1)
     return sum(max(1, -(-display_width(part) // usable)) for part in text.split("\n"))
 
 

@@ -275,6 +275,20 @@ SHEET_ORDER: dict[str, int] = {s.title: i for i, s in enumerate(INPUT_SHEETS)}
 #: Title of the guide sheet that the template puts first.
 GUIDE_TITLE = "使用说明"
 
+#: The buttons an .xlsm master carries on its guide sheet: caption, the VBA macro in
+#: macros/unionxl.bas it runs, and what it does.
+MACRO_BUTTONS: tuple[tuple[str, str, str], ...] = (
+    ("校验", "UnionxlValidate", "检查每一条记录，写入“校验结果”，标出有问题的单元格"),
+    ("经费审核", "UnionxlCheckBudget", "按全总和本省经费标准审核，写入“预算审核”"),
+    ("年度汇总", "UnionxlSummary", "写入“年度汇总”和年度工作总结草稿"),
+    ("本月待办", "UnionxlTodo", "写入“本月待办”：生日、高龄慰问、活动、欠缴会费、缺凭证号"),
+    ("新年度", "UnionxlNewYear", "在同一文件夹生成下一年度的工作簿，本工作簿不变"),
+)
+#: The xlwings.conf sheet of an .xlsm master (key in A, value in B, from row 1). Only keys
+#: with a value: a key left empty here would override the add-in's own setting with "".
+XLWINGS_CONF_TITLE = "xlwings.conf"
+XLWINGS_CONF: tuple[tuple[str, str], ...] = (("UDF Modules", "unionxl.xl.udfs"),)
+
 
 # --- 设置 items ------------------------------------------------------------------------
 

@@ -20,13 +20,15 @@ from unionxl.layout import row_height
 from unionxl.safeio import atomic_output
 from unionxl.schema import (
     BALANCE_LEFT_COL, BALANCE_LINES, BALANCE_TOP_ROW, BALANCE_VALUES, BUDGET, BUDGET_TREE, CATEGORY_CODE_NOTE,
-    balance_cell, EXPENSE, GUIDE_TITLE, INCOME, INPUT_SHEETS, MEMBERS,
+    balance_cell, EXPENSE, GUIDE_TITLE, INCOME, INPUT_SHEETS, MACRO_BUTTONS, MEMBERS, XLWINGS_CONF, XLWINGS_CONF_TITLE,
     SETTING_ITEMS, SETTINGS, SETTINGS_BY_KEY, Column, Kind, Sheet, choice_source, column_letter, quote_sheet, render_formula,
     settings_value_cell,
 )
 
 Row = Mapping[str, object]
 
+#: The VBA project every .xlsm master embeds: built from macros/unionxl.bas by macros/build_vba.py.
+VBA_PROJECT = Path(__file__).resolve().parent / "data" / "vbaProject.bin"
 #: Fixed document date, so the generator's output is byte-for-byte reproducible.
 DOC_DATE = dt.datetime(2026, 1, 1)
 
@@ -57,8 +59,8 @@ GUIDE_LINES: tuple[str, ...] = (
     "活动日历：按月登记全年活动（元旦、春节送温暖、三八、五一、教代会、教师节、重阳节、体检、文体活动、年终总结等），"
     "填写预算科目、预算金额、实际金额、参与人数和状态。新建的工作簿已按本年度日期排好常规工作"
     "（春节、端午、中秋、重阳按农历计算，备注中写明节日日期），请按本校实际增删改。",
-    "会员台账：每位会员一行。会员编号不可重复；离退休、调离、去世请改“会员状态”并填“状态变更日期”。"
-    "1月至12月填写当月实缴会费（元）。",
+    "会员台账：每位会员一行，1月至12月填写当月实缴会费（元）。会员编号不可重复；"
+    "离退休、调离、去世请改“会员状态”并填“状态变更日期”。",
     "慰问记录：生病住院、结婚、生育、退休、去世、困难帮扶、节日、生日等慰问，一次一行，会员编号和姓名须与会员台账一致；"
     "有凭证的填写凭证号，金额须与收支明细中同一凭证号的支出一致。",
     "收支明细：工会经费的流水账，是金额的依据。金额一律填正数，收入/支出由“收支”列区分，科目从下拉列表选择。",
@@ -79,6 +81,8 @@ GUIDE_LINES: tuple[str, ...] = (
 
 
 _GUIDE_WIDTH = 100
+#: the empty row under the guide's title that holds the buttons of an .xlsm master
+BUTTON_ROW = 1
 
 
 class _Formats:
@@ -108,20 +112,44 @@ def write_master(
     sheet key to its data rows, each a mapping of column key to value. The budget
     sheet defaults to the national category tree with no amounts.
     """
+    path = Path(path)
+    macros = path.suffix.lower() == ".xlsm"
     rows = dict(rows or {})
     rows.setdefault(BUDGET.key, [
         {"code": c.code, "direction": c.direction, "level1": c.level1, "level2": c.level2} for c in BUDGET_TREE
     ])
-    with atomic_output(Path(path)) as tmp:
+    with atomic_output(path) as tmp:
         workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         workbook.set_properties({"title": "工会工作台账", "created": DOC_DATE, "comments": "unionxl"})
         workbook.set_calc_mode("auto")
         formats = _Formats(workbook)
-        _write_guide(workbook, formats, list(guide_extra))
+        guide = _write_guide(workbook, formats, list(guide_extra) + (_button_lines() if macros else []))
         _write_settings(workbook, formats, settings)
         for sheet in INPUT_SHEETS[1:]:
             _write_sheet(workbook, formats, sheet, rows.get(sheet.key, ()))
+        if macros:
+            _add_macros(workbook, guide, formats)
         workbook.close()
+
+
+def _add_macros(workbook: Workbook, guide: Worksheet, formats: _Formats) -> None:
+    """The VBA project (built from macros/unionxl.bas), the buttons and the xlwings.conf sheet."""
+    conf = workbook.add_worksheet(XLWINGS_CONF_TITLE)
+    for r, (key, value) in enumerate(XLWINGS_CONF):
+        conf.write_string(r, 0, key)
+        conf.write_string(r, 1, value)
+    conf.hide()
+    workbook.add_vba_project(str(VBA_PROJECT))
+    workbook.set_vba_name("ThisWorkbook")
+    guide.set_row(BUTTON_ROW, 34)
+    for i, (caption, macro, _) in enumerate(MACRO_BUTTONS):
+        guide.insert_button(BUTTON_ROW, 0, {"macro": macro, "caption": caption, "width": 104, "height": 28,
+                                            "x_offset": 4 + i * 116, "y_offset": 3})
+
+
+def _button_lines() -> list[str]:
+    lines = ["", "【按钮】（第 2 行；需要 Microsoft Excel 和 xlwings 加载项，打开时请“启用宏”；WPS 中不能使用）"]
+    return lines + [f"{caption}：{what}。" for caption, _, what in MACRO_BUTTONS]
 
 
 def _setup_page(ws: Worksheet, title: str, landscape: bool = True) -> None:
@@ -134,7 +162,7 @@ def _setup_page(ws: Worksheet, title: str, landscape: bool = True) -> None:
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
-def _write_guide(workbook: Workbook, formats: _Formats, extra: list[str]) -> None:
+def _write_guide(workbook: Workbook, formats: _Formats, extra: list[str]) -> Worksheet:
     ws = workbook.add_worksheet(GUIDE_TITLE)
     ws.set_column(0, 0, _GUIDE_WIDTH, formats.get(text_wrap=True))
     ws.write_string(0, 0, "工会工作台账 使用说明", formats.get(bold=True, font_size=16))
@@ -144,6 +172,7 @@ def _write_guide(workbook: Workbook, formats: _Formats, extra: list[str]) -> Non
         ws.set_row(i, row_height([line], [_GUIDE_WIDTH]))
     _setup_page(ws, GUIDE_TITLE, landscape=False)
     ws.hide_gridlines(2)
+    return ws
 
 
 def _header(ws: Worksheet, formats: _Formats, sheet: Sheet) -> None:

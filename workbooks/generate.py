@@ -15,14 +15,18 @@ from unionxl.template import write_master
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "unionxl-template.xlsx"
 DEMO = HERE / "demo-master.xlsx"
+MASTER = HERE / "unionxl-master.xlsm"
 TEMPLATE_SETTINGS = {"union_name": "", "year": 2026, "province": "全国"}
 
 
-def generate(folder: Path = HERE) -> tuple[Path, Path]:
-    template, demo = folder / TEMPLATE.name, folder / DEMO.name
-    write_master(template, TEMPLATE_SETTINGS, {"calendar": plan_rows(TEMPLATE_SETTINGS["year"])})
+def generate(folder: Path = HERE) -> tuple[Path, Path, Path]:
+    """The template, the demo, and the template with buttons (the VBA project in unionxl/data)."""
+    template, demo, master = folder / TEMPLATE.name, folder / DEMO.name, folder / MASTER.name
+    plan = {"calendar": plan_rows(TEMPLATE_SETTINGS["year"])}
+    write_master(template, TEMPLATE_SETTINGS, plan)
+    write_master(master, TEMPLATE_SETTINGS, plan)
     write_demo(demo)
-    return template, demo
+    return template, demo, master
 
 
 if __name__ == "__main__":

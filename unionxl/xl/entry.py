@@ -75,7 +75,8 @@ def _new_year(book: xw.Book) -> str:
     if core.year is None:
         raise UnusableWorkbook("“设置”中没有有效的年度")
     here = Path(book.fullname)
-    target = here.with_name(f"{here.stem}-{core.year + 1}.xlsx")
+    suffix = ".xlsm" if here.suffix.lower() == ".xlsm" else ".xlsx"  # a book with buttons rolls into one
+    target = here.with_name(f"{here.stem}-{core.year + 1}{suffix}")
     if target.exists():
         raise UnusableWorkbook(f"下一年度的工作簿已存在：{target}")
     rolled = rollover(core)
