@@ -202,6 +202,16 @@ def test_todo_lists_each_kind_sorted_by_group(tmp_path: Path) -> None:
     assert early[0].detail.startswith("本月计划，10月29日")
 
 
+def test_done_activities_without_amounts(template: Path) -> None:
+    fill(template, {"calendar": [
+        {"month": 3, "date": D(2026, 3, 6), "activity": "开学座谈", "category": "民主管理", "status": "已完成"},
+        {"month": 3, "date": D(2026, 3, 9), "activity": "女工活动", "category": "文体活动", "budget": 800,
+         "status": "已完成"},
+    ]})
+    items = todo(load_book(template), 3, D(2026, 3, 20)).items
+    assert [(i.name, i.detail, i.cell) for i in items] == [("女工活动", "已完成，未填实际金额", "活动日历!H3")]
+
+
 def test_leap_day_birthdays_and_ages(template: Path) -> None:
     assert age_on(D(1956, 2, 29), D(2026, 2, 28)) == 69
     assert age_on(D(1956, 2, 29), D(2026, 3, 1)) == 70

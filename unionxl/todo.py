@@ -93,6 +93,7 @@ def _activities(book: Book, start: pd.Timestamp, end: pd.Timestamp, today: dt.da
     data = table.data
     month = data["date"].dt.month.where(data["date"].notna(), data["month"])
     rows = data.loc[month.eq(start.month) & (data["date"].isna() | data["date"].between(start, end))]
+    unrecorded = rows["actual"].isna() & rows["budget"].fillna(0).gt(0)
     items = []
     for row in rows.index:
         day, status = rows["date"][row], rows["status"][row]
@@ -101,7 +102,7 @@ def _activities(book: Book, start: pd.Timestamp, end: pd.Timestamp, today: dt.da
             detail, cell = f"{when}已过，状态仍为“计划”：请改为已完成或取消，并填实际金额和参与人数", "status"
         elif status == ACT_PLANNED:
             detail, cell = f"本月计划，{when}", "date"
-        elif status == ACT_DONE and pd.isna(rows["actual"][row]) and (rows["budget"][row] or 0) > 0:
+        elif status == ACT_DONE and unrecorded[row]:
             detail, cell = "已完成，未填实际金额", "actual"
         else:
             continue
