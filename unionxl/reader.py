@@ -50,9 +50,9 @@ def load_book(path: str | Path) -> Book:
         raise
     except Exception as exc:  # calamine raises several unrelated types
         raise UnusableWorkbook(f"无法读取工作簿“{path.name}”：文件已损坏或不是有效的 .xlsx（{type(exc).__name__}）") from exc
-    formulas = scan_formula_cells(path, _formula_letters(grids))
+    formulas, errors = scan_sheet_xml(path, list(grids), _formula_letters(grids))
     book = build_tables(grids, formulas, source=str(path))
-    book.findings += error_cell_findings(path, [s.title for s in INPUT_SHEETS if s.title in grids])
+    book.findings += errors
     return coerce_book(book)
 
 
@@ -100,31 +100,13 @@ def _formula_letters(grids: dict[str, Grid]) -> dict[str, set[str]]:
     return out
 
 
-def scan_formula_cells(path: Path, letters: dict[str, set[str]]) -> dict[str, set[str]]:
-    """For each sheet title, the references (``J12``) in the given columns that hold a formula."""
-    wanted = {t: ls for t, ls in letters.items() if ls}
-    if not wanted:
-        return {}
-    with zipfile.ZipFile(path) as zf:
-        parts = _sheet_parts(zf)
-        out: dict[str, set[str]] = {}
-        for title, cols in wanted.items():
-            part = parts.get(title)
-            if part is None or part not in zf.namelist():
-                continue
-            xml = zf.read(part).decode("utf-8", errors="replace")
-            # In OOXML a cell's <f> (formula) is its first child, before <v>: a formula cell
-            # is an opening <c ...> tag followed directly by <f.
-            pattern = re.compile(r'<(?:\w+:)?c r="(' + "|".join(sorted(cols)) + r')(\d+)"[^>]*?(?<!/)><(?:\w+:)?f[\s>/]')
-            out[title] = {m.group(1) + m.group(2) for m in pattern.finditer(xml)}
-    return out
-
-
-_ERROR_CELL = re.compile(r'<(?:\w+:)?c r="([A-Z]+\d+)"[^>]*?\bt="e"[^>]*?(?<!/)>(?:<(?:\w+:)?f[^<]*(?:</(?:\w+:)?f>)?)?<(?:\w+:)?v>([^<]*)<')
-
-
-def error_cell_findings(path: Path, titles: list[str]) -> list[Finding]:
-    """Cells holding an error value (#REF!, #DIV/0!, …), which calamine reads as blank."""
+def scan_sheet_xml(
+    path: Path, titles: list[str], letters: dict[str, set[str]],
+) -> tuple[dict[str, set[str]], list[Finding]]:
+    """What calamine cannot see, from one read of each sheet's XML: the references (``J12``)
+    in each sheet's given formula columns that still hold a formula, and the cells holding
+    an error value (#REF!, #DIV/0!, …), which calamine reads as blank."""
+    formulas: dict[str, set[str]] = {}
     findings: list[Finding] = []
     with zipfile.ZipFile(path) as zf:
         parts = _sheet_parts(zf)
@@ -133,12 +115,28 @@ def error_cell_findings(path: Path, titles: list[str]) -> list[Finding]:
             if part is None or part not in zf.namelist():
                 continue
             xml = zf.read(part).decode("utf-8", errors="replace")
-            if 't="e"' not in xml:
-                continue
-            for m in _ERROR_CELL.finditer(xml):
-                findings.append(Finding("cell-error", ERROR, title, f"{title}!{m.group(1)}",
-                                        f"单元格是错误值 {m.group(2)}，unionxl 按空白处理", "请改正引用或公式，填入正确的值"))
-    return findings
+            if letters.get(title):
+                formulas[title] = _formula_refs(xml, letters[title])
+            findings += _error_cells(title, xml)
+    return formulas, findings
+
+
+def _formula_refs(xml: str, columns: set[str]) -> set[str]:
+    # In OOXML a cell's <f> (formula) is its first child, before <v>: a formula cell
+    # is an opening <c ...> tag followed directly by <f.
+    pattern = re.compile(r'<(?:\w+:)?c r="(' + "|".join(sorted(columns)) + r')(\d+)"[^>]*?(?<!/)><(?:\w+:)?f[\s>/]')
+    return {m.group(1) + m.group(2) for m in pattern.finditer(xml)}
+
+
+_ERROR_CELL = re.compile(r'<(?:\w+:)?c r="([A-Z]+\d+)"[^>]*?\bt="e"[^>]*?(?<!/)>(?:<(?:\w+:)?f[^<]*(?:</(?:\w+:)?f>)?)?<(?:\w+:)?v>([^<]*)<')
+
+
+def _error_cells(title: str, xml: str) -> list[Finding]:
+    if 't="e"' not in xml:
+        return []
+    return [Finding("cell-error", ERROR, title, f"{title}!{m.group(1)}",
+                    f"单元格是错误值 {m.group(2)}，unionxl 按空白处理", "请改正引用或公式，填入正确的值")
+            for m in _ERROR_CELL.finditer(xml)]
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
