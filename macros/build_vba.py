@@ -63,30 +63,27 @@ MsOvba.copytoken_help = staticmethod(_copytoken_help)
 
 
 @contextlib.contextmanager
-def _inside(folder: Path) -> Iterator[None]:
-    """ms-ovba writes its intermediate files into the working directory."""
-    before = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(before)
+def _isolated() -> Iterator[None]:
+    """A scratch working directory and a fixed `random` seed, both undone afterwards.
 
-
-@contextlib.contextmanager
-def _seeded() -> Iterator[None]:
-    """ms-ovba-crypto draws the PROJECT stream's CMG/DPB/GC seeds from `random`: fix them."""
-    state = random.getstate()
-    random.seed(PROJECT_ID)
-    try:
-        yield
-    finally:
-        random.setstate(state)
+    ms-ovba writes its intermediate files into the working directory, and ms-ovba-crypto
+    draws the PROJECT stream's CMG/DPB/GC seeds from `random`: fixing them makes the
+    bytes repeat.
+    """
+    before, state = Path.cwd(), random.getstate()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chdir(tmp)
+        random.seed(PROJECT_ID)
+        try:
+            yield
+        finally:
+            os.chdir(before)
+            random.setstate(state)
 
 
 def build(bas: Path = BAS, sheets: int = 8) -> bytes:
     """The vbaProject.bin bytes for a workbook of *sheets* worksheets and the module in *bas*."""
-    with tempfile.TemporaryDirectory() as tmp, _inside(Path(tmp)), _seeded():
+    with _isolated():
         project = VbaProject()
         project.project_id = PROJECT_ID
         names = [("ThisWorkbook", WORKBOOK_GUID)] + [(f"Sheet{i}", WORKSHEET_GUID) for i in range(1, sheets + 1)]
