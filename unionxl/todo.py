@@ -9,6 +9,7 @@ visit yet, members behind with dues up to this month, and condolence payments wi
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import asdict, dataclass
 
@@ -134,13 +135,9 @@ def _birthdays(book: Book, month: int, start: pd.Timestamp, end: pd.Timestamp) -
 
 
 def _birthday(birth: dt.date, year: int) -> str:
-    if (birth.month, birth.day) == (2, 29) and not _leap(year):
+    if (birth.month, birth.day) == (2, 29) and not calendar.isleap(year):
         return "2月29日（今年按2月28日）"
     return _month_day(birth)
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def _elders(book: Book, month: int) -> list[TodoItem]:

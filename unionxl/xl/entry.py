@@ -9,6 +9,7 @@ from pathlib import Path
 import xlwings as xw
 
 from unionxl.audit import audit_book
+from unionxl.book import Book
 from unionxl.errors import UnusableWorkbook
 from unionxl.owned import audit_grid, findings_grid, summary_grid, todo_grid
 from unionxl.schema import AUDIT_SHEET, FINDINGS_SHEET, SUMMARY_SHEET, TODO_SHEET
@@ -57,10 +58,16 @@ def _summarize(book: xw.Book) -> str:
     return f"年度汇总已写入“{SUMMARY_SHEET.title}”。"
 
 
-def _todo(book: xw.Book) -> str:
+def _read_dated(book: xw.Book) -> Book:
+    """The core book, refused when 设置 has no usable year (the to-do and the rollover need one)."""
     core = read_book(book)
     if core.year is None:
         raise UnusableWorkbook("“设置”中没有有效的年度")
+    return core
+
+
+def _todo(book: xw.Book) -> str:
+    core = _read_dated(book)
     today = dt.date.today()
     result = make_todo(core, default_month(core.year, today), today)
     write_owned(book, TODO_SHEET.title, todo_grid(result, str(core.settings.get("union_name", ""))))
@@ -71,9 +78,7 @@ def _new_year(book: xw.Book) -> str:
     from unionxl.rollover import rollover
     from unionxl.template import write_master
 
-    core = read_book(book)
-    if core.year is None:
-        raise UnusableWorkbook("“设置”中没有有效的年度")
+    core = _read_dated(book)
     here = Path(book.fullname)
     suffix = ".xlsm" if here.suffix.lower() == ".xlsm" else ".xlsx"  # a book with buttons rolls into one
     target = here.with_name(f"{here.stem}-{core.year + 1}{suffix}")
