@@ -16,7 +16,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -27,6 +27,9 @@ from unionxl.findings import Finding
 from unionxl.safeio import lock_file
 from unionxl.schema import PROVINCES, SEVERITY_TITLES
 from unionxl.validate import ValidationResult
+
+if TYPE_CHECKING:
+    from unionxl.book import Book
 
 app = typer.Typer(help="unionxl：基层工会财务工作簿的校验、汇总与经费审核工具", add_completion=False,
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -75,6 +78,26 @@ def _print_findings(findings: list[Finding], counts: dict[str, int]) -> None:
             table.add_row(f"[{_STYLE[f.severity]}]{SEVERITY_TITLES[f.severity]}[/]", f.cell, f.message, f.hint, f.rule)
         out.print(table)
     out.print(f"共 {counts['error']} 个错误、{counts['warning']} 个警告、{counts['info']} 条提示。")
+
+
+def _load_usable(book: Path) -> Book:
+    """The typed book, refused with its own errors when a required sheet or header is missing."""
+    from unionxl.reader import load_book
+
+    loaded = load_book(book)
+    if not loaded.usable:
+        raise UnusableWorkbook("；".join(f.message for f in loaded.findings if f.severity == "error"))
+    return loaded
+
+
+def _load_dated(book: Path, purpose: str) -> Book:
+    """The typed book, refused when it is unusable or 设置 has no year (rollover and to-do need one)."""
+    from unionxl.reader import load_book
+
+    loaded = load_book(book)
+    if not loaded.usable or loaded.year is None:
+        raise UnusableWorkbook(f"工作簿缺少必要的工作表、表头或年度，无法{purpose}")
+    return loaded
 
 
 def _finish(result: ValidationResult, as_json: bool) -> int:
@@ -177,13 +200,10 @@ def check_budget(
 ) -> int:
     """按全总和本省的经费标准审核预算与全年支出。"""
     from unionxl.audit import STATUS_TITLES, audit_book, opinion
-    from unionxl.reader import load_book
     from unionxl.report import write_audit_report
 
     _warn_if_open(book)
-    loaded = load_book(book)
-    if not loaded.usable:
-        raise UnusableWorkbook("；".join(f.message for f in loaded.findings if f.severity == "error"))
+    loaded = _load_usable(book)
     audit = _rule_errors_as_unusable(lambda: audit_book(loaded, rules or []))
     if report is not None:
         write_audit_report(report, audit, loaded.settings.values, source=book)
@@ -256,15 +276,12 @@ def summary(
 ) -> int:
     """生成年度汇总：会员、会费、慰问、活动、收支、预算执行和年度工作总结草稿。"""
     from unionxl.office import convert
-    from unionxl.reader import load_book
     from unionxl.summary import summarize
     from unionxl.summary_report import write_summary_report
     from unionxl.validate import validate_book
 
     _warn_if_open(book)
-    loaded = load_book(book)
-    if not loaded.usable:
-        raise UnusableWorkbook("；".join(f.message for f in loaded.findings if f.severity == "error"))
+    loaded = _load_usable(book)
     counts = validate_book(loaded).counts
     result = summarize(loaded)
     if pdf and report is None:
@@ -344,7 +361,6 @@ def rollover(
     target: Annotated[Path, typer.Option("--out", help="下一年度工作簿（新文件）")],
 ) -> int:
     """生成下一年度的主工作簿：保留会员和预算科目，结转上年结余，清空会费与流水；原文件不变。"""
-    from unionxl.reader import load_book
     from unionxl.rollover import rollover as roll
     from unionxl.template import write_master
 
@@ -352,9 +368,7 @@ def rollover(
         raise UnusableWorkbook(f"文件已存在：{target}")
     if target.resolve() == book.resolve():
         raise UnusableWorkbook("输出文件不能与输入的主工作簿相同")
-    loaded = load_book(book)
-    if not loaded.usable or loaded.year is None:
-        raise UnusableWorkbook("工作簿缺少必要的工作表、表头或年度，无法结转")
+    loaded = _load_dated(book, "结转")
     rolled = roll(loaded)
     write_master(target, rolled.settings, rolled.rows)
     out.print(f"已生成 {loaded.year + 1} 年度工作簿：{target}；上年结余 {rolled.settings['opening_balance']:,.2f} 元。")
@@ -382,14 +396,11 @@ def todo(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> int:
     """列出本月待办：生日慰问、高龄退休教职工慰问、本月活动、会费欠缴、缺凭证号的慰问。"""
-    from unionxl.reader import load_book
     from unionxl.todo import default_month, todo as make_todo
     from unionxl.todo_report import todo_title, write_todo_report
 
     _warn_if_open(book)
-    loaded = load_book(book)
-    if not loaded.usable or loaded.year is None:
-        raise UnusableWorkbook("工作簿缺少必要的工作表、表头或年度，无法列出待办")
+    loaded = _load_dated(book, "列出待办")
     day = _parse_day(today)
     result = make_todo(loaded, month or default_month(loaded.year, day), day)
     name = str(loaded.settings.get("union_name", ""))
