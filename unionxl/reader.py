@@ -44,7 +44,7 @@ def load_book(path: str | Path) -> Book:
         workbook = CalamineWorkbook.from_path(str(path))
         names = set(workbook.sheet_names)
         grids = {
-            s.title: _read_grid(workbook, s.title) for s in INPUT_SHEETS if s.title in names
+            s.title: _read_grid(workbook, path, s.title) for s in INPUT_SHEETS if s.title in names
         }
     except UnusableWorkbook:
         raise
@@ -56,11 +56,37 @@ def load_book(path: str | Path) -> Book:
     return coerce_book(book)
 
 
-def _read_grid(workbook: CalamineWorkbook, title: str) -> Grid:
-    grid = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False, nrows=MAX_ROWS + 2)
+def _read_grid(workbook: CalamineWorkbook, path: Path, title: str) -> Grid:
+    try:
+        grid = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False, nrows=MAX_ROWS + 2)
+    except BaseException as exc:  # a Rust panic reaches Python as pyo3's PanicException, a BaseException
+        if type(exc).__name__ != "PanicException":
+            raise
+        grid = _read_grid_slowly(path, title)
     if len(grid) > MAX_ROWS + 1:
         raise UnusableWorkbook(f"工作表“{title}”超过 {MAX_ROWS} 行，unionxl 不处理这么大的表，请删除多余的空行后再试")
     return grid
+
+
+def _read_grid_slowly(path: Path, title: str) -> Grid:
+    """The sheet through openpyxl, for the one case calamine cannot read.
+
+    python-calamine 0.9 panics on a date-formatted cell holding a huge negative number
+    (e.g. -1e12: chrono's TimeDelta overflows). openpyxl reads such a cell as the error
+    text "#VALUE!", which the date check then reports at its cell.
+    """
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # openpyxl's "marked as a date but outside the limits"
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            rows = workbook[title].iter_rows(min_row=1, min_col=1, max_row=MAX_ROWS + 2, values_only=True)
+            return [["" if v is None else v for v in row] for row in rows]
+        finally:
+            workbook.close()
 
 
 def _check_container(path: Path) -> None:
