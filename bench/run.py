@@ -25,9 +25,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from unionxl.demo import build_demo  # noqa: E402
-from unionxl.schema import MONTH_KEYS, VISIT_TYPES  # noqa: E402
-from unionxl.template import write_master  # noqa: E402
+from unionxl.master.demo import build_demo  # noqa: E402
+from unionxl.contract.schema import MONTH_KEYS, VISIT_TYPES  # noqa: E402
+from unionxl.master.template import write_master  # noqa: E402
 
 YEAR = 2025
 
@@ -69,10 +69,10 @@ STEPS = {
     "raw": ("from python_calamine import CalamineWorkbook",
             "wb = CalamineWorkbook.from_path(PATH)\n"
             "cells = sum(len(r) for n in wb.sheet_names for r in wb.get_sheet_by_name(n).to_python(skip_empty_area=False))"),
-    "validate": ("from unionxl.validate import validate_path", "result = validate_path(PATH)"),
-    "summary": ("from unionxl.reader import load_book\nfrom unionxl.summary import summarize\nbook = load_book(PATH)",
+    "validate": ("from unionxl.core.validate import validate_path", "result = validate_path(PATH)"),
+    "summary": ("from unionxl.reading.reader import load_book\nfrom unionxl.core.summary import summarize\nbook = load_book(PATH)",
                 "summarize(book)"),
-    "consolidate": ("from unionxl.consolidate import consolidate, expand\nfrom pathlib import Path",
+    "consolidate": ("from unionxl.core.consolidate import consolidate, expand\nfrom pathlib import Path",
                     "result = consolidate(expand([Path(PATH)]))"),
 }
 
@@ -109,7 +109,7 @@ def main() -> None:
             print(f"| {size:,} | {path.stat().st_size / 2**20:.1f} | {raw:.2f} | {validate:.2f} | {summary:.2f} | "
                   f"{(validate + summary) / raw:.2f} | {peak:.0f} |", flush=True)
         if args.schools:
-            from unionxl.consolidate import write_schools
+            from unionxl.core.consolidate import write_schools
 
             folder = Path(tmp) / "schools"
             started = time.perf_counter()

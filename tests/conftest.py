@@ -13,9 +13,9 @@ if os.environ.get("UNIONXL_SKIP_XLWINGS") != "1":
 
 import pytest
 
-from unionxl.demo import Demo, write_demo
-from unionxl.office import find_soffice
-from unionxl.template import write_master
+from unionxl.master.demo import Demo, write_demo
+from unionxl.files.office import find_soffice
+from unionxl.master.template import write_master
 
 ROOT = Path(__file__).resolve().parent.parent
 

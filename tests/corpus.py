@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.test_validation import make  # noqa: E402
-from unionxl.template import write_master  # noqa: E402
+from unionxl.master.template import write_master  # noqa: E402
 
 Builder = Callable[[Path], None]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 
-from unionxl.schema import SETTING_ITEMS, SHEETS
+from unionxl.contract.schema import SETTING_ITEMS, SHEETS
 
 
 def fill(path: Path, rows: Mapping[str, Sequence[Mapping[str, object]]], settings: Mapping[str, object] = {},

@@ -13,16 +13,16 @@ from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from tests.fill import fill
-from unionxl.audit import audit_book
+from unionxl.core.audit import audit_book
 from unionxl.cli import app
-from unionxl.demo import build_demo
-from unionxl.festivals import FestivalError, festival_date, nearest_statutory, previous_workday
-from unionxl.plan import plan_items, plan_rows, redate
-from unionxl.reader import load_book
-from unionxl.schema import ACTIVITY_CATEGORIES, CATEGORIES
-from unionxl.template import write_master
-from unionxl.todo import age_on, default_month, todo
-from unionxl.validate import validate_path
+from unionxl.master.demo import build_demo
+from unionxl.core.year.festivals import FestivalError, festival_date, nearest_statutory, previous_workday
+from unionxl.core.year.plan import plan_items, plan_rows, redate
+from unionxl.reading.reader import load_book
+from unionxl.contract.schema import ACTIVITY_CATEGORIES, CATEGORIES
+from unionxl.master.template import write_master
+from unionxl.core.year.todo import age_on, default_month, todo
+from unionxl.core.validate import validate_path
 
 runner = CliRunner()
 D = dt.date

@@ -11,9 +11,9 @@ from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from unionxl.cli import app
-from unionxl.consolidate import write_schools
-from unionxl.reader import load_book
-from unionxl.summary import summarize
+from unionxl.core.consolidate import write_schools
+from unionxl.reading.reader import load_book
+from unionxl.core.summary import summarize
 
 runner = CliRunner()
 

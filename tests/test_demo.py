@@ -8,10 +8,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from unionxl.cli import app
-from unionxl.demo import Demo
-from unionxl.reader import load_book
-from unionxl.schema import VISIT_TYPES
-from unionxl.validate import validate_path
+from unionxl.master.demo import Demo
+from unionxl.reading.reader import load_book
+from unionxl.contract.schema import VISIT_TYPES
+from unionxl.core.validate import validate_path
 from tests.conftest import ROOT
 
 runner = CliRunner()
@@ -51,7 +51,7 @@ def test_demo_is_a_realistic_school_year(demo_book: tuple[Path, Demo]) -> None:
 
 
 def test_demo_is_deterministic(tmp_path: Path, demo_book: tuple[Path, Demo]) -> None:
-    from unionxl.demo import write_demo
+    from unionxl.master.demo import write_demo
 
     again = write_demo(tmp_path / "again.xlsx")
     assert again.mistakes == demo_book[1].mistakes

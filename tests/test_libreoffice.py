@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from unionxl.demo import Demo
-from unionxl.office import convert
-from unionxl.reader import load_book
-from unionxl.totals import budget_actuals, member_dues
+from unionxl.master.demo import Demo
+from unionxl.files.office import convert
+from unionxl.reading.reader import load_book
+from unionxl.core.totals import budget_actuals, member_dues
 from tests.test_validation import make
 
 pytestmark = pytest.mark.soffice
@@ -81,8 +81,8 @@ def test_template_renders_to_pdf_with_chinese_text(soffice: str, template: Path,
 def test_balance_block_recalculates_to_the_rule_figures(soffice: str, demo_book: tuple[Path, Demo], tmp_path: Path) -> None:
     from python_calamine import CalamineWorkbook
 
-    from unionxl.rules.kinds import _budget_sums
-    from unionxl.schema import balance_cell
+    from unionxl.core.rules.kinds import _budget_sums
+    from unionxl.contract.schema import balance_cell
 
     original = load_book(demo_book[0])
     recalculated = convert(demo_book[0], "xlsx", tmp_path / "lo")
@@ -98,8 +98,8 @@ def test_balance_block_recalculates_to_the_rule_figures(soffice: str, demo_book:
 
 
 def test_audit_report_prints_with_chinese_text(soffice: str, demo_book: tuple[Path, Demo], tmp_path: Path) -> None:
-    from unionxl.audit import audit_book
-    from unionxl.report import write_audit_report
+    from unionxl.core.audit import audit_book
+    from unionxl.reports.workbooks import write_audit_report
 
     book = load_book(demo_book[0])
     report = tmp_path / "audit.xlsx"
@@ -153,8 +153,8 @@ def test_todo_prints_on_one_a4_page(soffice: str, demo_book: tuple[Path, Demo], 
 
 
 def test_new_years_calendar_prints_with_its_festival_dates(soffice: str, tmp_path: Path) -> None:
-    from unionxl.plan import plan_rows
-    from unionxl.template import write_master
+    from unionxl.core.year.plan import plan_rows
+    from unionxl.master.template import write_master
 
     book = tmp_path / "2027.xlsx"
     write_master(book, {"union_name": "日历小学工会委员会", "year": 2027}, {"calendar": plan_rows(2027)})

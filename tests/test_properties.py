@@ -15,17 +15,17 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 from typer.testing import CliRunner
 
-from unionxl.audit import audit_book
+from unionxl.core.audit import audit_book
 from unionxl.cli import app
-from unionxl.coerce import coerce_book
-from unionxl.reader import build_tables
-from unionxl.schema import (
+from unionxl.reading.coerce import coerce_book
+from unionxl.reading.reader import build_tables
+from unionxl.contract.schema import (
     BUDGET_TREE, DIRECTIONS, MEMBER_STATUSES, MONTH_KEYS, SETTING_ITEMS, SETTINGS, SHEETS, VISIT_FORMS,
     VISIT_TYPES,
 )
-from unionxl.summary import summarize
-from unionxl.template import write_master
-from unionxl.validate import validate_book
+from unionxl.core.summary import summarize
+from unionxl.master.template import write_master
+from unionxl.core.validate import validate_book
 
 YEAR = 2026
 money = st.decimals(min_value=0, max_value=99999, places=2, allow_nan=False, allow_infinity=False).map(float)

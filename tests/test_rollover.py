@@ -8,10 +8,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from unionxl.cli import app
-from unionxl.consolidate import write_schools
-from unionxl.reader import load_book
-from unionxl.summary import summarize
-from unionxl.validate import validate_path
+from unionxl.core.consolidate import write_schools
+from unionxl.reading.reader import load_book
+from unionxl.core.summary import summarize
+from unionxl.core.validate import validate_path
 
 runner = CliRunner()
 

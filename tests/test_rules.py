@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from unionxl.audit import audit_book
+from unionxl.core.audit import audit_book
 from unionxl.cli import app
-from unionxl.demo import Demo
-from unionxl.reader import load_book
-from unionxl.rules import PACK_DIR, RulePackError, bundled_packs, load_pack, resolve
-from unionxl.rules.kinds import KINDS
-from unionxl.schema import balance_cell
+from unionxl.master.demo import Demo
+from unionxl.reading.reader import load_book
+from unionxl.core.rules import PACK_DIR, RulePackError, bundled_packs, load_pack, resolve
+from unionxl.core.rules.kinds import KINDS
+from unionxl.contract.schema import balance_cell
 from tests.test_validation import make
 from tests.fill import fill
 

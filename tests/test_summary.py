@@ -15,9 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from unionxl.cli import app
-from unionxl.demo import DEMO_YEAR, Demo
-from unionxl.reader import load_book
-from unionxl.summary import summarize
+from unionxl.master.demo import DEMO_YEAR, Demo
+from unionxl.reading.reader import load_book
+from unionxl.core.summary import summarize
 from tests.test_validation import make
 
 runner = CliRunner()

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from unionxl.cli import app
-from unionxl.schema import BUDGET_TREE, GUIDE_TITLE, INPUT_SHEETS, render_formula, MEMBERS
+from unionxl.contract.schema import BUDGET_TREE, GUIDE_TITLE, INPUT_SHEETS, render_formula, MEMBERS
 
 runner = CliRunner()
 
@@ -73,6 +73,6 @@ def test_dropdowns_widths_formats_and_frozen_headers(template: Path) -> None:
 
 
 def test_template_validates_clean(template: Path) -> None:
-    from unionxl.validate import validate_path
+    from unionxl.core.validate import validate_path
 
     assert validate_path(template).findings == []

@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from unionxl.errors import UnusableWorkbook
-from unionxl.reader import load_book
-from unionxl.validate import validate_book, validate_path
+from unionxl.contract.errors import UnusableWorkbook
+from unionxl.reading.reader import load_book
+from unionxl.core.validate import validate_book, validate_path
 from tests.fill import fill
 
 D = dt.date

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from unionxl.consolidate import write_schools
-from unionxl.lookups import cap_yuan, dues_yuan, open_errors
-from unionxl.owned import findings_grid
-from unionxl.validate import validate_path
+from unionxl.core.consolidate import write_schools
+from unionxl.core.lookups import cap_yuan, dues_yuan, open_errors
+from unionxl.reports.grids import findings_grid
+from unionxl.core.validate import validate_path
 from tests.conftest import ROOT
 
 xw = pytest.importorskip("xlwings")
@@ -96,8 +96,8 @@ def test_validate_writes_findings_marks_cells_and_never_touches_inputs(demo_book
 
 @pytest.mark.parametrize("size", [300, 3000])
 def test_write_actions_stay_bounded(tmp_path: Path, size: int) -> None:
-    from unionxl.demo import build_demo
-    from unionxl.template import write_master
+    from unionxl.master.demo import build_demo
+    from unionxl.master.template import write_master
 
     demo = build_demo(seed=size, size=size, union_name="规模测试学校工会", mistakes=False)
     path = tmp_path / "big.xlsx"
@@ -143,9 +143,9 @@ def test_check_budget_and_summary_write_their_sheets(demo_book) -> None:
 
 
 def test_todo_writes_this_months_list_with_links(demo_book) -> None:
-    from unionxl.owned import todo_grid
-    from unionxl.reader import load_book
-    from unionxl.todo import default_month, todo
+    from unionxl.reports.grids import todo_grid
+    from unionxl.reading.reader import load_book
+    from unionxl.core.year.todo import default_month, todo
 
     actions, titles = run("todo_book", demo_book[0])
     [block] = [a for a in actions if a["func"] == "setValues"]

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from tests.conftest import ROOT
 from unionxl.cli import app
-from unionxl.schema import MACRO_BUTTONS, XLWINGS_CONF
-from unionxl.template import VBA_PROJECT
-from unionxl.validate import validate_path
+from unionxl.contract.schema import MACRO_BUTTONS, XLWINGS_CONF
+from unionxl.master.template import VBA_PROJECT
+from unionxl.core.validate import validate_path
 
 MASTER = ROOT / "workbooks" / "unionxl-master.xlsm"
 BAS = ROOT / "macros" / "unionxl.bas"
@@ -100,7 +100,7 @@ def test_new_writes_an_xlsm_with_buttons_that_unionxl_still_reads(tmp_path: Path
 def test_libreoffice_opens_the_macro_workbook(soffice: str, tmp_path: Path) -> None:
     import subprocess
 
-    from unionxl.office import convert
+    from unionxl.files.office import convert
 
     pdf = convert(MASTER, "pdf", tmp_path / "pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

@@ -22,14 +22,14 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from unionxl.errors import UnusableWorkbook
-from unionxl.findings import Finding
-from unionxl.safeio import lock_file
-from unionxl.schema import PROVINCES, SEVERITY_TITLES
-from unionxl.validate import ValidationResult
+from unionxl.contract.errors import UnusableWorkbook
+from unionxl.contract.findings import Finding
+from unionxl.files.safeio import lock_file
+from unionxl.contract.schema import PROVINCES, SEVERITY_TITLES
+from unionxl.core.validate import ValidationResult
 
 if TYPE_CHECKING:
-    from unionxl.book import Book
+    from unionxl.reading.book import Book
 
 app = typer.Typer(help="unionxl：基层工会财务工作簿的校验、汇总与经费审核工具", add_completion=False,
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -82,7 +82,7 @@ def _print_findings(findings: list[Finding], counts: dict[str, int]) -> None:
 
 def _load_usable(book: Path) -> Book:
     """The typed book, refused with its own errors when a required sheet or header is missing."""
-    from unionxl.reader import load_book
+    from unionxl.reading.reader import load_book
 
     loaded = load_book(book)
     if not loaded.usable:
@@ -92,7 +92,7 @@ def _load_usable(book: Path) -> Book:
 
 def _load_dated(book: Path, purpose: str) -> Book:
     """The typed book, refused when it is unusable or 设置 has no year (rollover and to-do need one)."""
-    from unionxl.reader import load_book
+    from unionxl.reading.reader import load_book
 
     loaded = load_book(book)
     if not loaded.usable or loaded.year is None:
@@ -122,8 +122,8 @@ def new(
     empty_calendar: Annotated[bool, typer.Option("--empty-calendar", help="活动日历留空，不填入全年计划")] = False,
 ) -> int:
     """生成一个新的主工作簿，活动日历中已排好当年的节日和常规活动。"""
-    from unionxl.plan import plan_rows
-    from unionxl.template import write_master
+    from unionxl.core.year.plan import plan_rows
+    from unionxl.master.template import write_master
 
     if book.exists() and not force:
         raise UnusableWorkbook(f"文件已存在：{book}；如确需覆盖请加 --force")
@@ -144,9 +144,9 @@ def validate(
     report: Annotated[Optional[Path], typer.Option("--report", help="把校验结果写入一个新的工作簿")] = None,
 ) -> int:
     """校验主工作簿的每一项录入，列出问题所在的单元格。"""
-    from unionxl.reader import load_book
-    from unionxl.report import write_findings_report
-    from unionxl.validate import validate_book
+    from unionxl.reading.reader import load_book
+    from unionxl.reports.workbooks import write_findings_report
+    from unionxl.core.validate import validate_book
 
     _warn_if_open(book)
     loaded = load_book(book)
@@ -170,10 +170,10 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("unionxl-demo"),
 ) -> int:
     """生成演示工作簿并校验它，展示 unionxl 能发现的问题。"""
-    from unionxl.demo import write_demo
-    from unionxl.reader import load_book
-    from unionxl.report import write_findings_report
-    from unionxl.validate import validate_book
+    from unionxl.master.demo import write_demo
+    from unionxl.reading.reader import load_book
+    from unionxl.reports.workbooks import write_findings_report
+    from unionxl.core.validate import validate_book
 
     master = out_dir / "demo-master.xlsx"
     report = out_dir / "demo-report.xlsx"
@@ -199,8 +199,8 @@ def check_budget(
     report: Annotated[Optional[Path], typer.Option("--report", help="把预算审核表写入一个新的工作簿")] = None,
 ) -> int:
     """按全总和本省的经费标准审核预算与全年支出。"""
-    from unionxl.audit import STATUS_TITLES, audit_book, opinion
-    from unionxl.report import write_audit_report
+    from unionxl.core.audit import STATUS_TITLES, audit_book, opinion
+    from unionxl.reports.workbooks import write_audit_report
 
     _warn_if_open(book)
     loaded = _load_usable(book)
@@ -232,7 +232,7 @@ def check_budget(
 
 
 def _rule_errors_as_unusable(run):
-    from unionxl.rules import RulePackError
+    from unionxl.core.rules import RulePackError
 
     try:
         return run()
@@ -248,8 +248,8 @@ def list_rules(
     rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="追加的规则包（TOML）")] = None,
 ) -> int:
     """列出现行的经费审核规则及其依据。"""
-    from unionxl.audit import UNCONFIRMED
-    from unionxl.rules import resolve
+    from unionxl.core.audit import UNCONFIRMED
+    from unionxl.core.rules import resolve
 
     ruleset = _rule_errors_as_unusable(lambda: resolve(province, year, rules or []))
     out.print(f"适用标准：{'；'.join(ruleset.names)}")
@@ -275,10 +275,10 @@ def summary(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部数字")] = False,
 ) -> int:
     """生成年度汇总：会员、会费、慰问、活动、收支、预算执行和年度工作总结草稿。"""
-    from unionxl.office import convert
-    from unionxl.summary import summarize
-    from unionxl.summary_report import write_summary_report
-    from unionxl.validate import validate_book
+    from unionxl.files.office import convert
+    from unionxl.core.summary import summarize
+    from unionxl.reports.summary_book import write_summary_report
+    from unionxl.core.validate import validate_book
 
     _warn_if_open(book)
     loaded = _load_usable(book)
@@ -313,8 +313,8 @@ def consolidate(
     """教育工会汇总所属学校的工作簿：逐个校验、汇总，列出有问题的工作簿。"""
     from rich.progress import Progress
 
-    from unionxl.consolidate import consolidate as run, expand
-    from unionxl.report import write_consolidation_report
+    from unionxl.core.consolidate import consolidate as run, expand
+    from unionxl.reports.workbooks import write_consolidation_report
 
     paths = expand(books)
     if not paths:
@@ -347,7 +347,7 @@ def generate_schools(
     mistakes_every: Annotated[int, typer.Option("--mistakes-every", help="每隔几所学校放入演示错误（0 为不放）")] = 0,
 ) -> int:
     """生成若干所虚构学校的工作簿，用于演示和测试汇总。"""
-    from unionxl.consolidate import write_schools
+    from unionxl.core.consolidate import write_schools
 
     paths = write_schools(folder, count, seed, mistakes_every)
     out.print(f"已生成 {len(paths)} 个学校工作簿：{folder}")
@@ -361,8 +361,8 @@ def rollover(
     target: Annotated[Path, typer.Option("--out", help="下一年度工作簿（新文件）")],
 ) -> int:
     """生成下一年度的主工作簿：保留会员和预算科目，结转上年结余，清空会费与流水；原文件不变。"""
-    from unionxl.rollover import rollover as roll
-    from unionxl.template import write_master
+    from unionxl.core.year.rollover import rollover as roll
+    from unionxl.master.template import write_master
 
     if target.exists():
         raise UnusableWorkbook(f"文件已存在：{target}")
@@ -396,8 +396,8 @@ def todo(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> int:
     """列出本月待办：生日慰问、高龄退休教职工慰问、本月活动、会费欠缴、缺凭证号的慰问。"""
-    from unionxl.todo import default_month, todo as make_todo
-    from unionxl.todo_report import todo_title, write_todo_report
+    from unionxl.core.year.todo import default_month, todo as make_todo
+    from unionxl.reports.todo_book import todo_title, write_todo_report
 
     _warn_if_open(book)
     loaded = _load_dated(book, "列出待办")

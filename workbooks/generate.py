@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from unionxl.demo import write_demo
-from unionxl.plan import plan_rows
-from unionxl.template import write_master
+from unionxl.master.demo import write_demo
+from unionxl.core.year.plan import plan_rows
+from unionxl.master.template import write_master
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "unionxl-template.xlsx"

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import xlwings as xw
 
-from unionxl.audit import audit_book
-from unionxl.book import Book
-from unionxl.errors import UnusableWorkbook
-from unionxl.owned import audit_grid, findings_grid, summary_grid, todo_grid
-from unionxl.schema import AUDIT_SHEET, FINDINGS_SHEET, SUMMARY_SHEET, TODO_SHEET
-from unionxl.summary import summarize
-from unionxl.todo import default_month, todo as make_todo
-from unionxl.validate import validate_book as run_validation
+from unionxl.core.audit import audit_book
+from unionxl.reading.book import Book
+from unionxl.contract.errors import UnusableWorkbook
+from unionxl.reports.grids import audit_grid, findings_grid, summary_grid, todo_grid
+from unionxl.contract.schema import AUDIT_SHEET, FINDINGS_SHEET, SUMMARY_SHEET, TODO_SHEET
+from unionxl.core.summary import summarize
+from unionxl.core.year.todo import default_month, todo as make_todo
+from unionxl.core.validate import validate_book as run_validation
 from unionxl.xl.io import previous_marks, read_book, remark_cells, write_owned
 
 TITLE = "unionxl"
@@ -75,8 +75,8 @@ def _todo(book: xw.Book) -> str:
 
 
 def _new_year(book: xw.Book) -> str:
-    from unionxl.rollover import rollover
-    from unionxl.template import write_master
+    from unionxl.core.year.rollover import rollover
+    from unionxl.master.template import write_master
 
     core = _read_dated(book)
     here = Path(book.fullname)

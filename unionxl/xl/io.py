@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from unionxl.book import Book
-from unionxl.coerce import coerce_book
-from unionxl.errors import UnusableWorkbook
-from unionxl.findings import ERROR, WARNING, Finding
-from unionxl.reader import build_tables
-from unionxl.schema import FINDINGS_SHEET, INPUT_SHEETS, OUTPUT_SHEETS
+from unionxl.reading.book import Book
+from unionxl.reading.coerce import coerce_book
+from unionxl.contract.errors import UnusableWorkbook
+from unionxl.contract.findings import ERROR, WARNING, Finding
+from unionxl.reading.reader import build_tables
+from unionxl.contract.schema import FINDINGS_SHEET, INPUT_SHEETS, OUTPUT_SHEETS
 
 MARK_COLOR = "#F8CBAD"
 HEADER_COLOR = "#DDEBF7"

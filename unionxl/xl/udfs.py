@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from unionxl.lookups import cap_yuan, dues_yuan, open_errors
-from unionxl.schema import FINDINGS_SHEET
+from unionxl.core.lookups import cap_yuan, dues_yuan, open_errors
+from unionxl.contract.schema import FINDINGS_SHEET
 
 
 @xw.func

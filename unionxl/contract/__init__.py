@@ -1,0 +1,1 @@
+"""The contract: what a master workbook is (sheets, columns, formulas), findings, money."""

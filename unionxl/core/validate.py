@@ -1,0 +1,48 @@
+"""Validation: typing findings plus every cross-sheet check, sorted the way they are fixed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from unionxl.reading.book import Book
+from unionxl.core.checks import CHECKS
+from unionxl.contract.findings import ERROR, Finding, count_findings, sort_findings
+from unionxl.reading.reader import load_book
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    findings: list[Finding]
+    usable: bool
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_findings(self.findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"findings": [f.to_dict() for f in self.findings], "counts": self.counts, "usable": self.usable}
+
+    def unusable_reason(self) -> str:
+        """One line for exit code 2: the structural findings, joined."""
+        return "；".join(f.message for f in self.findings if f.rule in STRUCTURAL_RULES)
+
+
+STRUCTURAL_RULES = ("sheet-missing", "column-missing", "column-duplicate")
+
+
+def validate_book(book: Book) -> ValidationResult:
+    findings = list(book.findings)
+    if book.usable:
+        for check in CHECKS:
+            findings.extend(check(book))
+    return ValidationResult(sort_findings(findings), book.usable)
+
+
+def validate_path(path: str | Path) -> ValidationResult:
+    """Raises :class:`unionxl.contract.errors.UnusableWorkbook` when the file cannot be read at all."""
+    return validate_book(load_book(path))

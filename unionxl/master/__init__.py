@@ -1,0 +1,1 @@
+"""Writing master workbooks: the template (from the contract), the demo, synthetic schools."""

@@ -1,0 +1,296 @@
+"""Writing a master workbook from the schema: headers, formats, dropdowns and live formulas.
+
+The same writer makes the empty template (``unionxl new``) and the demo workbook (rows
+given), so both always follow the contract. Cells are written by their Python type —
+text always as text, never as a formula — so a deliberate mistake in the demo (text in a
+money cell) is written just as a treasurer would have typed it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from unionxl.reports.layout import row_height
+from unionxl.files.safeio import atomic_output
+from unionxl.contract.schema import (
+    BALANCE_LEFT_COL, BALANCE_LINES, BALANCE_TOP_ROW, BALANCE_VALUES, BUDGET, BUDGET_TREE, CATEGORY_CODE_NOTE,
+    balance_cell, EXPENSE, GUIDE_TITLE, INCOME, INPUT_SHEETS, MACRO_BUTTONS, MEMBERS, XLWINGS_CONF, XLWINGS_CONF_TITLE,
+    SETTING_ITEMS, SETTINGS, SETTINGS_BY_KEY, Column, Kind, Sheet, choice_source, column_letter, quote_sheet, render_formula,
+    settings_value_cell,
+)
+
+Row = Mapping[str, object]
+
+#: The VBA project every .xlsm master embeds: built from macros/unionxl.bas by macros/build_vba.py.
+VBA_PROJECT = Path(__file__).resolve().parents[1] / "data" / "vbaProject.bin"
+#: Fixed document date, so the generator's output is byte-for-byte reproducible.
+DOC_DATE = dt.datetime(2026, 1, 1)
+
+_FORMATS = {
+    Kind.DATE: {"num_format": "yyyy-mm-dd"},
+    Kind.MONEY: {"num_format": "#,##0.00"},
+    Kind.INT: {"num_format": "0"},
+    Kind.RATE: {"num_format": "0.0%"},
+}
+_BASE = {"font_name": "等线", "font_size": 10.5, "valign": "vcenter"}
+_FORMULA_FILL = "#EDEDED"
+
+_INPUT_VALIDATION = {
+    Kind.DATE: {"validate": "date", "criteria": "between", "minimum": dt.date(1900, 1, 1),
+                "maximum": dt.date(2100, 12, 31), "error_title": "日期格式",
+                "error_message": "请输入日期，例如 2026-03-08", "error_type": "warning"},
+    Kind.MONEY: {"validate": "decimal", "criteria": ">=", "value": 0, "error_title": "金额",
+                 "error_message": "请输入不小于 0 的金额（元，最多两位小数）", "error_type": "warning"},
+    Kind.INT: {"validate": "integer", "criteria": ">=", "value": 0, "error_title": "整数",
+               "error_message": "请输入整数", "error_type": "warning"},
+}
+
+GUIDE_LINES: tuple[str, ...] = (
+    "本工作簿是基层工会一年的工作台账，由 unionxl 生成。请按下列说明填写，填好后用 unionxl 校验、汇总。",
+    "",
+    "【各工作表】",
+    "设置：工会名称、上级工会、年度、省份（决定适用的经费开支标准）、会费比例、上年结余、签字人。",
+    "活动日历：按月登记全年活动（元旦、春节送温暖、三八、五一、教代会、教师节、重阳节、体检、文体活动、年终总结等），"
+    "填写预算科目、预算金额、实际金额、参与人数和状态。新建的工作簿已按本年度日期排好常规工作"
+    "（春节、端午、中秋、重阳按农历计算，备注中写明节日日期），请按本校实际增删改。",
+    "会员台账：每位会员一行，1月至12月填写当月实缴会费（元）。会员编号不可重复；"
+    "离退休、调离、去世请改“会员状态”并填“状态变更日期”。",
+    "慰问记录：生病住院、结婚、生育、退休、去世、困难帮扶、节日、生日等慰问，一次一行，会员编号和姓名须与会员台账一致；"
+    "有凭证的填写凭证号，金额须与收支明细中同一凭证号的支出一致。",
+    "收支明细：工会经费的流水账，是金额的依据。金额一律填正数，收入/支出由“收支”列区分，科目从下拉列表选择。",
+    "经费预算：已按工会会计制度列出收支科目，请填写“预算金额”；“实际发生”等列由公式从收支明细自动汇总。",
+    "",
+    "【填写规则】",
+    "灰色底纹的列是公式（应缴月会费、全年实缴、欠缴、实际发生、差额、执行率），请勿覆盖；覆盖后 unionxl 会提示。",
+    "会费：按月工资基数的千分之五（设置中的会费比例）计算，工资基数不足10元的部分不计，结果保留到分。",
+    "金额以“元”为单位、最多两位小数；日期请用日期格式（例如 2026-03-08），不要写成文字。",
+    "请不要改动工作表名称和第一行表头，可以在表格下方继续添加行。",
+    "",
+    "【校验与汇总】",
+    "在命令行运行：unionxl validate 本文件.xlsx --report 校验结果.xlsx。unionxl 只读取本文件，不会修改它。",
+    "校验结果列出每个问题所在的单元格（例如 会员台账!F12）、问题说明和修改建议。",
+    "",
+    CATEGORY_CODE_NOTE + "。",
+)
+
+
+_GUIDE_WIDTH = 100
+#: the empty row under the guide's title that holds the buttons of an .xlsm master
+BUTTON_ROW = 1
+
+
+class _Formats:
+    """xlsxwriter formats are per workbook; build each combination once."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self._cache: dict[tuple, object] = {}
+
+    def get(self, kind: Kind | None = None, **extra: object):
+        key = (kind, tuple(sorted(extra.items())))
+        if key not in self._cache:
+            props = dict(_BASE, **_FORMATS.get(kind, {}), **extra)  # type: ignore[arg-type]
+            self._cache[key] = self.workbook.add_format(props)
+        return self._cache[key]
+
+
+def write_master(
+    path: str | Path,
+    settings: Mapping[str, object],
+    rows: Mapping[str, Sequence[Row]] | None = None,
+    guide_extra: Iterable[str] = (),
+) -> None:
+    """Write a master workbook atomically.
+
+    ``settings`` maps setting keys to values (defaults fill the rest); ``rows`` maps a
+    sheet key to its data rows, each a mapping of column key to value. The budget
+    sheet defaults to the national category tree with no amounts.
+    """
+    path = Path(path)
+    macros = path.suffix.lower() == ".xlsm"
+    rows = dict(rows or {})
+    rows.setdefault(BUDGET.key, [
+        {"code": c.code, "direction": c.direction, "level1": c.level1, "level2": c.level2} for c in BUDGET_TREE
+    ])
+    with atomic_output(path) as tmp:
+        workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        workbook.set_properties({"title": "工会工作台账", "created": DOC_DATE, "comments": "unionxl"})
+        workbook.set_calc_mode("auto")
+        formats = _Formats(workbook)
+        guide = _write_guide(workbook, formats, list(guide_extra) + (_button_lines() if macros else []))
+        _write_settings(workbook, formats, settings)
+        for sheet in INPUT_SHEETS[1:]:
+            _write_sheet(workbook, formats, sheet, rows.get(sheet.key, ()))
+        if macros:
+            _add_macros(workbook, guide, formats)
+        workbook.close()
+
+
+def _add_macros(workbook: Workbook, guide: Worksheet, formats: _Formats) -> None:
+    """The VBA project (built from macros/unionxl.bas), the buttons and the xlwings.conf sheet."""
+    conf = workbook.add_worksheet(XLWINGS_CONF_TITLE)
+    for r, (key, value) in enumerate(XLWINGS_CONF):
+        conf.write_string(r, 0, key)
+        conf.write_string(r, 1, value)
+    conf.hide()
+    workbook.add_vba_project(str(VBA_PROJECT))
+    workbook.set_vba_name("ThisWorkbook")
+    guide.set_row(BUTTON_ROW, 34)
+    for i, (caption, macro, _) in enumerate(MACRO_BUTTONS):
+        guide.insert_button(BUTTON_ROW, 0, {"macro": macro, "caption": caption, "width": 104, "height": 28,
+                                            "x_offset": 4 + i * 116, "y_offset": 3})
+
+
+def _button_lines() -> list[str]:
+    lines = ["", "【按钮】（第 2 行；需要 Microsoft Excel 和 xlwings 加载项，打开时请“启用宏”；WPS 中不能使用）"]
+    return lines + [f"{caption}：{what}。" for caption, _, what in MACRO_BUTTONS]
+
+
+def _setup_page(ws: Worksheet, title: str, landscape: bool = True) -> None:
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header(f"&C&\"等线,Bold\"&14{title}")
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def _write_guide(workbook: Workbook, formats: _Formats, extra: list[str]) -> Worksheet:
+    ws = workbook.add_worksheet(GUIDE_TITLE)
+    ws.set_column(0, 0, _GUIDE_WIDTH, formats.get(text_wrap=True))
+    ws.write_string(0, 0, "工会工作台账 使用说明", formats.get(bold=True, font_size=16))
+    for i, line in enumerate(list(GUIDE_LINES) + extra, start=2):
+        bold = line.startswith("【")
+        ws.write_string(i, 0, line, formats.get(bold=bold, text_wrap=True))
+        ws.set_row(i, row_height([line], [_GUIDE_WIDTH]))
+    _setup_page(ws, GUIDE_TITLE, landscape=False)
+    ws.hide_gridlines(2)
+    return ws
+
+
+def _header(ws: Worksheet, formats: _Formats, sheet: Sheet) -> None:
+    for i, column in enumerate(sheet.columns):
+        fill = _FORMULA_FILL if column.formula else "#DDEBF7"
+        ws.write_string(0, i, column.title, formats.get(bold=True, bg_color=fill, border=1, align="center", text_wrap=True))
+        if column.formula:
+            ws.write_comment(0, i, "此列为公式，自动计算，请勿覆盖", {"author": "unionxl"})
+    ws.set_row(0, 22)
+    ws.freeze_panes(1, 2 if sheet is MEMBERS else 0)
+    ws.autofilter(0, 0, 0, len(sheet.columns) - 1)
+    ws.repeat_rows(0)
+
+
+def _column_format(formats: _Formats, column: Column):
+    return formats.get(column.kind, bg_color=_FORMULA_FILL) if column.formula else formats.get(column.kind)
+
+
+def _write_settings(workbook: Workbook, formats: _Formats, values: Mapping[str, object]) -> None:
+    sheet = SETTINGS
+    ws = workbook.add_worksheet(sheet.title)
+    _header(ws, formats, sheet)
+    for i, column in enumerate(sheet.columns):
+        ws.set_column(i, i, column.width, formats.get())
+    for setting in SETTING_ITEMS:
+        row, col = settings_value_cell(setting)
+        ws.write_string(row, 0, setting.title, formats.get(bold=True))
+        _write_value(ws, formats, row, col, values.get(setting.key, setting.default), setting.kind)
+        ws.write_string(row, 2, setting.note, formats.get(text_wrap=True))
+        if setting.defined_name:
+            workbook.define_name(setting.defined_name, f"={quote_sheet(sheet.title)}!${column_letter(col)}${row + 1}")
+        if setting.choices:
+            ws.data_validation(row, col, row, col, {"validate": "list", "source": list(setting.choices)})
+    _setup_page(ws, sheet.title, landscape=False)
+
+
+def _write_value(ws: Worksheet, formats: _Formats, row: int, col: int, value: object, kind: Kind, **extra) -> None:
+    """Write by Python type: text is always a string cell, never parsed as a formula."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, formats.get(kind, **extra))
+    elif isinstance(value, (dt.date, dt.datetime)):
+        stamp = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+        ws.write_datetime(row, col, stamp, formats.get(Kind.DATE, **extra))
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, formats.get(kind, **extra))
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, formats.get(kind, **extra))
+    else:
+        ws.write_string(row, col, str(value), formats.get(kind, **extra))
+
+
+def _write_sheet(workbook: Workbook, formats: _Formats, sheet: Sheet, rows: Sequence[Row]) -> None:
+    ws = workbook.add_worksheet(sheet.title)
+    _header(ws, formats, sheet)
+    for i, column in enumerate(sheet.columns):
+        ws.set_column(i, i, column.width, _column_format(formats, column))
+    for r, row in enumerate(rows, start=1):
+        for c, column in enumerate(sheet.columns):
+            extra = {"bg_color": _FORMULA_FILL} if column.formula else {}
+            if column.formula and column.key not in row:
+                ws.write_formula(r, c, render_formula(sheet, column, r + 1), _column_format(formats, column), "")
+            else:
+                _write_value(ws, formats, r, c, row.get(column.key), column.kind, **extra)
+    formula_rows = len(rows) + sheet.spare_rows
+    for r in range(len(rows) + 1, formula_rows + 1):
+        for column in sheet.formula_columns:
+            ws.write_formula(r, sheet.index(column.key), render_formula(sheet, column, r + 1),
+                             _column_format(formats, column), "")
+    last = max(sheet.capacity - 1, formula_rows)
+    _add_validations(ws, sheet, last)
+    if sheet is BUDGET:
+        _write_budget_balance(ws, formats)
+    _setup_page(ws, sheet.title)
+
+
+def _add_validations(ws: Worksheet, sheet: Sheet, last_row: int) -> None:
+    for c, column in enumerate(sheet.columns):
+        if column.formula:
+            continue
+        if column.choices:
+            rule = {"validate": "list", "source": list(column.choices), "error_title": column.title,
+                    "error_message": "请从下拉列表中选择：" + "、".join(column.choices)}
+        elif column.choices_from:
+            other, source = choice_source(column)
+            letter = column_letter(other.index(source.key))
+            rule = {"validate": "list", "source": f"={quote_sheet(other.title)}!${letter}$2:${letter}${other.capacity}",
+                    "error_title": column.title, "error_message": f"请从“{other.title}”的“{source.title}”中选择",
+                    "error_type": "warning"}
+        elif column.kind in _INPUT_VALIDATION:
+            rule = dict(_INPUT_VALIDATION[column.kind])
+        else:
+            continue
+        ws.data_validation(1, c, last_row, c, rule)
+
+
+def _write_budget_balance(ws: Worksheet, formats: _Formats) -> None:
+    """A balance block beside the budget: income, carried balance, expenditure, closing balance."""
+    top, left = BALANCE_TOP_ROW, BALANCE_LEFT_COL
+    direction_col = column_letter(BUDGET.index("direction"))
+    row_opening, col_opening = settings_value_cell(SETTINGS_BY_KEY["opening_balance"])
+    opening_ref = f"{quote_sheet(SETTINGS.title)}!${column_letter(col_opening)}${row_opening + 1}"
+    head = formats.get(bold=True, bg_color="#DDEBF7", border=1, align="center")
+    money = formats.get(Kind.MONEY, border=1, bg_color=_FORMULA_FILL)
+    ws.write_string(top, left, "收支平衡", head)
+    for j, (title, key) in enumerate(BALANCE_VALUES, start=1):
+        ws.write_string(top, left + j, title, head)
+        source = column_letter(BUDGET.index(key))
+        cells = {line: balance_cell(line, key).split("!")[1] for _, line in BALANCE_LINES}
+        formulas = {
+            "income": f'=SUMIFS(${source}:${source},${direction_col}:${direction_col},"{INCOME}")',
+            "opening": f"=N({opening_ref})",
+            "expense": f'=SUMIFS(${source}:${source},${direction_col}:${direction_col},"{EXPENSE}")',
+            "closing": f"={cells['income']}+{cells['opening']}-{cells['expense']}",
+        }
+        for i, (label, line) in enumerate(BALANCE_LINES, start=1):
+            ws.write_string(top + i, left, label, formats.get(border=1))
+            ws.write_formula(top + i, left + j, formulas[line], money, "")
+    ws.write_string(top + len(BALANCE_LINES) + 1, left, "年末结余不得为负（预算不得赤字）",
+                    formats.get(italic=True, font_color="#7F7F7F"))
+    ws.set_column(left, left, 12)
+    ws.set_column(left + 1, left + len(BALANCE_VALUES), 14)

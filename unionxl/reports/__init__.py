@@ -1,0 +1,1 @@
+"""Reports out: what unionxl writes for the treasurer and the bureau."""
