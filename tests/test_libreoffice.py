@@ -81,15 +81,15 @@ def test_template_renders_to_pdf_with_chinese_text(soffice: str, template: Path,
 def test_balance_block_recalculates_to_the_rule_figures(soffice: str, demo_book: tuple[Path, Demo], tmp_path: Path) -> None:
     from python_calamine import CalamineWorkbook
 
-    from unionxl.core.rules.kinds import _budget_sums
-    from unionxl.contract.schema import balance_cell
+    from unionxl.contract.schema import BALANCE_LINES, BALANCE_VALUES, balance_cell
+    from unionxl.core.totals import balances
 
     original = load_book(demo_book[0])
     recalculated = convert(demo_book[0], "xlsx", tmp_path / "lo")
     sheet = CalamineWorkbook.from_path(str(recalculated)).get_sheet_by_name("经费预算").to_python(skip_empty_area=False)
-    sums = _budget_sums(original)
-    for side in ("budget", "actual"):
-        for line in ("income", "opening", "expense", "closing"):
+    sums = balances(original)
+    for _, side in BALANCE_VALUES:
+        for _, line in BALANCE_LINES:
             ref = balance_cell(line, side).split("!")[1]
             col = ord(ref[0]) - 65
             value = sheet[int(ref[1:]) - 1][col]

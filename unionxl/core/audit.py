@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from unionxl.reading.book import Book
 from unionxl.core.rules import RuleSet, resolve
 from unionxl.core.rules.kinds import FAIL, KINDS, PASS, WARN, RuleResult
+from unionxl.reading.book import Book
 
 UNCONFIRMED = "待核实"
 VERDICTS = {PASS: "符合", WARN: "请核实", FAIL: "不符合，须整改"}

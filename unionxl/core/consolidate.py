@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from unionxl.contract.errors import UnusableWorkbook
-from unionxl.reading.reader import load_book
 from unionxl.core.summary import summarize
 from unionxl.core.validate import validate_book
+from unionxl.reading.reader import load_book
 
 #: per-school columns: (key, kind) in CONSOLIDATION_SHEET order after 工会名称 and 文件
 FIGURES = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from unionxl.contract.money import dues_fen, rate_to_ppm
-from unionxl.core.rules import resolve
 from unionxl.contract.schema import FINDINGS_SHEET, SEVERITY_TITLES
+from unionxl.core.rules import resolve
 
 
 def dues_yuan(wage: float | None, rate: float = 0.005) -> float | str:

@@ -10,8 +10,16 @@ from typing import TYPE_CHECKING
 
 from unionxl.contract.money import format_yuan
 from unionxl.contract.schema import (
-    STATUS_ACTIVE, STATUS_RETIRED, VISIT_BIRTH, VISIT_BIRTHDAY, VISIT_FESTIVAL, VISIT_ILL, VISIT_KIN_DEATH,
-    VISIT_OWN_DEATH, VISIT_RETIRE, VISIT_WEDDING,
+    STATUS_ACTIVE,
+    STATUS_RETIRED,
+    VISIT_BIRTH,
+    VISIT_BIRTHDAY,
+    VISIT_FESTIVAL,
+    VISIT_ILL,
+    VISIT_KIN_DEATH,
+    VISIT_OWN_DEATH,
+    VISIT_RETIRE,
+    VISIT_WEDDING,
 )
 
 if TYPE_CHECKING:
@@ -20,7 +28,7 @@ if TYPE_CHECKING:
 
 def _yuan(fen: int) -> str:
     text = format_yuan(fen)
-    return text[:-3] if text.endswith(".00") else text
+    return text.removesuffix(".00")
 
 
 def _clauses(s: Summary) -> list[str]:

@@ -11,14 +11,31 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from unionxl.core import dues
-from unionxl.reading.book import Book
 from unionxl.contract.schema import (
-    ACT_CANCELLED, ACT_DONE, ACT_PLANNED, ACTIVITY_CATEGORIES, BUDGET, CALENDAR, EXPENSE, INCOME, JOURNAL,
-    LEFT_STATUSES, MEMBER_STATUSES, MEMBERS, MONTHS, STATUS_RETIRED, VISIT_HARDSHIP, VISIT_ILL, VISIT_OWN_DEATH,
-    VISIT_TYPES, VISITS,
+    ACT_CANCELLED,
+    ACT_DONE,
+    ACT_PLANNED,
+    ACTIVITY_CATEGORIES,
+    BALANCE_LINES,
+    BUDGET,
+    CALENDAR,
+    EXPENSE,
+    INCOME,
+    JOURNAL,
+    LEFT_STATUSES,
+    MEMBER_STATUSES,
+    MEMBERS,
+    MONTHS,
+    STATUS_RETIRED,
+    VISIT_HARDSHIP,
+    VISIT_ILL,
+    VISIT_OWN_DEATH,
+    VISIT_TYPES,
+    VISITS,
 )
-from unionxl.core.totals import budget_actuals
+from unionxl.core import dues
+from unionxl.core.totals import balances, budget_actuals
+from unionxl.reading.book import Book
 
 HEALTH_CHECK_CATEGORY = "健康体检"
 
@@ -185,7 +202,7 @@ def budget_figures(book: Book) -> list[dict[str, object]]:
 
 def summarize(book: Book) -> Summary:
     journal = journal_figures(book)
-    opening = int(book.settings.get("opening_balance", 0) or 0)
+    actual = balances(book)["actual"]
     summary = Summary(
         union_name=str(book.settings.get("union_name", "") or ""),
         year=book.year,
@@ -195,8 +212,7 @@ def summarize(book: Book) -> Summary:
         activities=activity_figures(book),
         journal=journal,
         budget=budget_figures(book),
-        balance={"opening_fen": opening, "income_fen": journal["income_fen"], "expense_fen": journal["expense_fen"],
-                 "closing_fen": opening + journal["income_fen"] - journal["expense_fen"]},
+        balance={f"{line}_fen": actual[line] for _, line in BALANCE_LINES},
     )
     from unionxl.core.narrative import draft
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from unionxl.contract.schema import BALANCE_VALUES, BUDGET, EXPENSE, INCOME, JOURNAL, MEMBERS
 from unionxl.core import dues
 from unionxl.reading.book import Book
-from unionxl.contract.schema import BUDGET, JOURNAL, MEMBERS
 
 
 def member_dues(book: Book) -> pd.DataFrame:
@@ -34,3 +34,23 @@ def budget_actuals(book: Book) -> pd.Series:
     keys = pd.MultiIndex.from_arrays([budget["level2"], budget["direction"]])
     actual = sums.reindex(keys).fillna(0).astype("int64")
     return pd.Series(actual.to_numpy(), index=budget.index, dtype="Int64")
+
+
+def balances(book: Book) -> dict[str, dict[str, int]]:
+    """The budget sheet's balance block in fen, for both sides: ``{"budget"|"actual": {line: fen}}``.
+
+    Lines follow :data:`BALANCE_LINES` (income, opening, expense, closing): the budget side sums
+    经费预算's 预算金额 by 收支, the actual side the journal's 金额 (as the block's SUMIFS do),
+    and 上年结余 comes from 设置. The one place income, expense and closing are computed.
+    """
+    opening = int(book.settings.get("opening_balance", 0) or 0)
+    budget = book[BUDGET.key].data
+    journal = book[JOURNAL.key].data
+    sources = {"budget": (budget, "budget"), "actual": (journal, "amount")}
+    out: dict[str, dict[str, int]] = {}
+    for _, side in BALANCE_VALUES:
+        frame, column = sources[side]
+        income = int(frame.loc[frame["direction"].eq(INCOME), column].fillna(0).sum())
+        expense = int(frame.loc[frame["direction"].eq(EXPENSE), column].fillna(0).sum())
+        out[side] = {"income": income, "opening": opening, "expense": expense, "closing": income + opening - expense}
+    return out

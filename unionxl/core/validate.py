@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from unionxl.reading.book import Book
-from unionxl.core.checks import CHECKS
 from unionxl.contract.findings import ERROR, Finding, count_findings, sort_findings
+from unionxl.core.checks import CHECKS
+from unionxl.reading.book import Book
 from unionxl.reading.reader import load_book
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from unionxl.reading.book import Book
-from unionxl.core.checks import entries, ledger, members, visits
 from unionxl.contract.findings import Finding
+from unionxl.core.checks import entries, ledger, members, visits
+from unionxl.reading.book import Book
 
 Check = Callable[[Book], Iterable[Finding]]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from unionxl.reading.book import Book
-from unionxl.core.checks.common import repeats
 from unionxl.contract.findings import ERROR, WARNING, Finding
 from unionxl.contract.schema import BUDGET, CALENDAR, INPUT_SHEETS, SHEETS, choice_source
+from unionxl.core.checks.common import repeats
+from unionxl.reading.book import Book
 
 
 def dates_in_year(book: Book) -> Iterator[Finding]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from unionxl.core import dues
-from unionxl.reading.book import Book
 from unionxl.contract.findings import ERROR, Finding
 from unionxl.contract.money import format_yuan
 from unionxl.contract.schema import BUDGET, DUES_INCOME_CATEGORY, EXPENSE, INCOME, JOURNAL, MEMBERS, VISITS
+from unionxl.core import dues
+from unionxl.reading.book import Book
 
 
 def vouchers_match(book: Book) -> Iterator[Finding]:

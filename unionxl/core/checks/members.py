@@ -7,12 +7,12 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from unionxl.core import dues
-from unionxl.reading.book import Book
-from unionxl.core.checks.common import repeats
 from unionxl.contract.findings import ERROR, INFO, WARNING, Finding
 from unionxl.contract.money import format_yuan
 from unionxl.contract.schema import MEMBERS, MONTH_KEYS, STATUS_ACTIVE
+from unionxl.core import dues
+from unionxl.core.checks.common import repeats
+from unionxl.reading.book import Book
 
 
 def duplicate_ids(book: Book) -> Iterator[Finding]:

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from unionxl.reading.book import Book
 from unionxl.contract.findings import ERROR, WARNING, Finding
 from unionxl.contract.schema import AFTER_LEAVING_VISIT_TYPES, LEFT_STATUSES, MEMBERS, VISIT_BIRTHDAY, VISITS
+from unionxl.reading.book import Book
 
 
 def member_lookup(book: Book) -> pd.DataFrame:

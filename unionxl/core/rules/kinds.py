@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from unionxl.reading.book import Book
-from unionxl.core.year.festivals import FestivalError, nearest_statutory
 from unionxl.contract.money import format_yuan
+from unionxl.contract.schema import BUDGET, EXPENSE, JOURNAL, SHEETS, VISITS, balance_cell
 from unionxl.core.rules import Rule
-from unionxl.core.totals import budget_actuals
-from unionxl.contract.schema import BUDGET, EXPENSE, INCOME, JOURNAL, SHEETS, VISITS, balance_cell
+from unionxl.core.totals import balances, budget_actuals
+from unionxl.core.year.festivals import FestivalError, nearest_statutory
+from unionxl.reading.book import Book
 
 PASS, FAIL, WARN = "pass", "fail", "warn"
 STATUS_OF = {"error": FAIL, "warning": WARN}
@@ -158,24 +158,10 @@ def _amount(data: pd.DataFrame, row: int) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def _budget_sums(book: Book) -> dict[str, dict[str, int]]:
-    budget = book[BUDGET.key].data
-    journal = book[JOURNAL.key].data
-    opening = int(book.settings.get("opening_balance", 0) or 0)
-    out = {"budget": {}, "actual": {}}
-    for direction, key in ((INCOME, "income"), (EXPENSE, "expense")):
-        out["budget"][key] = int(budget.loc[budget["direction"].eq(direction), "budget"].fillna(0).sum())
-        out["actual"][key] = int(journal.loc[journal["direction"].eq(direction), "amount"].fillna(0).sum())
-    for side in out.values():
-        side["opening"] = opening
-        side["closing"] = side["income"] + opening - side["expense"]
-    return out
-
-
 def balance(book: Book, rule: Rule) -> RuleResult:
     """收入 + 上年结余 ≥ 支出, for the budget (``of = "budget"``) or the year's actuals."""
     side = rule.params.get("of", "budget")
-    sums = _budget_sums(book)[side]
+    sums = balances(book)[side]
     available = sums["income"] + sums["opening"]
     word = "预算" if side == "budget" else "实际"
     violations = []
@@ -225,7 +211,7 @@ def unbudgeted(book: Book, rule: Rule) -> RuleResult:
 def share_cap(book: Book, rule: Rule) -> RuleResult:
     """Spending of the given condolence types (or journal categories) at most ``limit_pct`` % of the year's income."""
     journal = book[JOURNAL.key].data
-    income = int(journal.loc[journal["direction"].eq(INCOME), "amount"].fillna(0).sum())
+    income = balances(book)["actual"]["income"]
     if "visit_types" in rule.params:
         spent = int(_visits(book, rule)["amount"].fillna(0).sum())
     else:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from unionxl.core.year.festivals import festival_date, festival_in, is_workday, plan_data, previous_workday
 from unionxl.contract.schema import ACT_PLANNED
+from unionxl.core.year.festivals import festival_date, festival_in, is_workday, plan_data, previous_workday
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from unionxl.reading.book import Book
-from unionxl.core.year.plan import redate
 from unionxl.contract.schema import ACT_PLANNED, BUDGET, CALENDAR, LEFT_STATUSES, MEMBERS, MONTH_KEYS, SETTING_ITEMS
-from unionxl.core.summary import summarize
-from unionxl.core.totals import budget_actuals
+from unionxl.core.totals import balances, budget_actuals
+from unionxl.core.year.plan import redate
+from unionxl.reading.book import Book
 
 
 @dataclass
@@ -55,7 +54,7 @@ def rollover(book: Book) -> Rollover:
     year = book.year
     if year is None:
         raise ValueError("year")
-    closing = summarize(book).balance["closing_fen"]
+    closing = balances(book)["actual"]["closing"]
     settings = {s.key: _plain(book.settings.values.get(s.key)) for s in SETTING_ITEMS}
     settings.update(year=year + 1, opening_balance=closing / 100)
 

@@ -15,13 +15,21 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from unionxl.core import dues
-from unionxl.reading.book import Book
-from unionxl.core.year.festivals import FestivalError, festival_date
 from unionxl.contract.money import format_yuan
 from unionxl.contract.schema import (
-    ACT_DONE, ACT_PLANNED, CALENDAR, LEFT_STATUSES, MEMBERS, MONTH_KEYS, STATUS_RETIRED, VISIT_BIRTHDAY, VISITS,
+    ACT_DONE,
+    ACT_PLANNED,
+    CALENDAR,
+    LEFT_STATUSES,
+    MEMBERS,
+    MONTH_KEYS,
+    STATUS_RETIRED,
+    VISIT_BIRTHDAY,
+    VISITS,
 )
+from unionxl.core import dues
+from unionxl.core.year.festivals import FestivalError, festival_date
+from unionxl.reading.book import Book
 
 KIND_ACTIVITY, KIND_BIRTHDAY, KIND_ELDER, KIND_DUES, KIND_VOUCHER = (
     "活动安排", "生日慰问", "高龄退休教职工慰问", "会费欠缴", "补凭证号")
