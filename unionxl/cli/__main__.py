@@ -1,0 +1,3 @@
+from unionxl.cli import main
+
+main()

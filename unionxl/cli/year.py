@@ -1,0 +1,40 @@
+"""The year-end command: rollover into next year's workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from unionxl.cli.app import (
+    EXIT_OK,
+    _guarded,
+    _load_dated,
+    app,
+    out,
+)
+from unionxl.contract.errors import UnusableWorkbook
+
+
+@app.command()
+@_guarded
+def rollover(
+    book: Annotated[Path, typer.Argument(help="本年度主工作簿（.xlsx）")],
+    target: Annotated[Path, typer.Option("--out", help="下一年度工作簿（新文件）")],
+) -> int:
+    """生成下一年度的主工作簿：保留会员和预算科目，结转上年结余，清空会费与流水；原文件不变。"""
+    from unionxl.core.year.rollover import rollover as roll
+    from unionxl.master.template import write_master
+
+    if target.exists():
+        raise UnusableWorkbook(f"文件已存在：{target}")
+    if target.resolve() == book.resolve():
+        raise UnusableWorkbook("输出文件不能与输入的主工作簿相同")
+    loaded = _load_dated(book, "结转")
+    rolled = roll(loaded)
+    write_master(target, rolled.settings, rolled.rows)
+    out.print(f"已生成 {loaded.year + 1} 年度工作簿：{target}；上年结余 {rolled.settings['opening_balance']:,.2f} 元。")
+    if rolled.dropped:
+        out.print(f"未转入的离会会员（{len(rolled.dropped)} 人）：{'、'.join(rolled.dropped)}")
+    return EXIT_OK
