@@ -26,6 +26,7 @@ from unionxl.contract.schema import (
 from unionxl.core.summary import summarize
 from unionxl.master.template import write_master
 from unionxl.core.validate import validate_book
+from tests.sizes import examples
 
 YEAR = 2026
 money = st.decimals(min_value=0, max_value=99999, places=2, allow_nan=False, allow_infinity=False).map(float)
@@ -80,7 +81,7 @@ def run_core(members, journal, visits, audit: bool = True):
     return book, validate_book(book), summarize(book), audit_book(book) if audit else None
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(any_row(valid_member, "members"), max_size=6), st.lists(any_row(valid_journal, "journal"), max_size=6),
        st.lists(any_row(valid_visit, "visits"), max_size=6))
 def test_any_workbook_is_handled(members, journal, visits) -> None:
@@ -91,7 +92,7 @@ def test_any_workbook_is_handled(members, journal, visits) -> None:
     json.dumps(summary.to_dict(), ensure_ascii=False)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(any_row(valid_member, "members"), max_size=4), st.lists(any_row(valid_journal, "journal"), max_size=4),
        st.lists(any_row(valid_visit, "visits"), max_size=6))
 def test_any_workbook_can_be_audited(members, journal, visits) -> None:
@@ -104,7 +105,7 @@ def _fen(value: float) -> int:
     return int(Decimal(str(value)) * 100)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(valid_member, max_size=8), st.lists(valid_journal, max_size=8))
 def test_valid_workbooks_total_exactly(members, journal) -> None:
     book, result, summary, _ = run_core(members, journal, [])
@@ -116,7 +117,7 @@ def test_valid_workbooks_total_exactly(members, journal) -> None:
     assert summary.balance["closing_fen"] == 100_000 + income - expense
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(any_row(valid_member, "members", file_junk), max_size=4),
        st.lists(any_row(valid_journal, "journal", file_junk), max_size=4))
 def test_files_through_the_cli_never_crash(tmp_path: Path, members, journal) -> None:
