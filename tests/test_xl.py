@@ -9,10 +9,7 @@ switch them off; they then say so as skips, never pass silently.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import importlib
-import inspect
 import os
 import re
 from pathlib import Path
@@ -24,7 +21,6 @@ from unionxl.core.consolidate import write_schools
 from unionxl.core.lookups import cap_yuan, dues_yuan, open_errors
 from unionxl.reports.grids import findings_grid
 from unionxl.core.validate import validate_path
-from tests.conftest import ROOT
 
 xw = pytest.importorskip("xlwings")
 pytestmark = pytest.mark.xlwings_key
@@ -181,21 +177,6 @@ def test_unusable_book_gets_a_chinese_message_not_a_traceback(demo_book) -> None
     [alert] = [a for a in book.json()["actions"] if a["func"] == "alert"]
     assert alert["args"][0].startswith("无法处理：") and "收支明细" in alert["args"][0]
     assert "Traceback" not in alert["args"][0]
-
-
-def test_every_runpython_call_names_an_entry_point_taking_the_book() -> None:
-    source = (ROOT / "macros" / "unionxl.bas").read_text(encoding="utf-8")
-    calls = re.findall(r'RunPython", "([^"]+)"', source)
-    assert len(calls) == 5
-    for call in calls:
-        tree = ast.parse(call)
-        imports = {a.asname or a.name: a.name for node in tree.body if isinstance(node, ast.Import) for a in node.names}
-        [expr] = [n for n in tree.body if isinstance(n, ast.Expr)]
-        func = expr.value.func
-        module = importlib.import_module(imports[func.value.id])
-        target = getattr(module, func.attr)
-        params = list(inspect.signature(target).parameters.values())
-        assert params and params[0].name == "book" and params[0].default is None, call
 
 
 def test_udfs_are_plain_functions_underneath() -> None:
