@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 import xlwings as xw
@@ -16,21 +15,8 @@ from unionxl.contract.schema import AUDIT_SHEET, FINDINGS_SHEET, SUMMARY_SHEET, 
 from unionxl.core.summary import summarize
 from unionxl.core.year.todo import default_month, todo as make_todo
 from unionxl.core.validate import validate_book as run_validation
+from unionxl.xl.guard import run_button as _run  # Book.caller(), messages and the log
 from unionxl.xl.io import previous_marks, read_book, remark_cells, write_owned
-
-TITLE = "unionxl"
-
-
-def _run(book: xw.Book | None, action: Callable[[xw.Book], str]) -> None:
-    """Run *action* on the caller book and tell the treasurer the outcome in Chinese."""
-    book = book if book is not None else xw.Book.caller()
-    try:
-        message = action(book)
-    except UnusableWorkbook as exc:
-        message = f"无法处理：{exc.reason}"
-    except Exception as exc:  # a button must never show a Python traceback
-        message = f"unionxl 出错：{type(exc).__name__}: {exc}。请把这段文字发给维护者。"
-    book.app.alert(message, title=TITLE)
 
 
 def _validate(book: xw.Book) -> str:

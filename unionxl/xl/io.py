@@ -49,7 +49,7 @@ def read_book(book: xw.Book) -> Book:
             }
     core = coerce_book(build_tables(grids, formulas, source=book.name))
     if not core.usable:
-        raise UnusableWorkbook("；".join(f.message for f in core.findings if f.severity == ERROR))
+        raise UnusableWorkbook("；".join(f.message for f in core.findings if f.severity == ERROR), core.findings)
     return core
 
 
