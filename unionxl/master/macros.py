@@ -98,19 +98,18 @@ def master_problems(path: str | Path, pinned: str | None) -> list[str]:
     """
     path = Path(path)
     if path.suffix.lower() != ".xlsm":
-        return [f"{path.name} 不是启用宏的工作簿（.xlsm），没有按钮；请用 unionxl new 文件名.xlsm 新建"]
+        return [f"{path.name} 不是启用宏的工作簿（.xlsm），没有按钮"]
     try:
         modules = read_project(path)
     except Exception as exc:  # a damaged file: oletools raises several unrelated types
         return [f"无法读取 {path.name} 中的宏：{type(exc).__name__}"]
     if not modules:
-        return [f"{path.name} 中没有宏（可能被另存为 .xlsx 后又改回了扩展名）；请用 unionxl new 重新生成"]
+        return [f"{path.name} 中没有宏（可能曾被另存为 .xlsx）"]
     problems = [f"缺少宏模块 {name}" for name in CODE_MODULES if name not in modules]
     if "xlwings.bas" in modules:
         embedded = xlwings_version(modules["xlwings.bas"])
         if pinned and embedded != pinned:
-            problems.append(f"工作簿中的 xlwings 宏是 {embedded} 版，与安装的 unionxl 需要的 {pinned} 版不一致；"
-                            f"请用 unionxl new 重新生成主工作簿")
+            problems.append(f"工作簿中的 xlwings 宏是 {embedded} 版，安装的 unionxl 需要 {pinned} 版")
     subs = public_subs(modules.get("unionxl.bas", ""))
     try:
         buttons = button_macros(path)
