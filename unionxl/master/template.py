@@ -148,8 +148,14 @@ def _add_macros(workbook: Workbook, guide: Worksheet, formats: _Formats) -> None
 
 
 def _button_lines() -> list[str]:
-    lines = ["", "【按钮】（第 2 行；需要 Microsoft Excel 和 xlwings 加载项，打开时请“启用宏”；WPS 中不能使用）"]
-    return lines + [f"{caption}：{what}。" for caption, _, what in MACRO_BUTTONS]
+    lines = ["", "【按钮】（第 2 行；需要 Windows 版 Microsoft Excel；WPS 中不能使用）"]
+    return lines + [f"{caption}：{what}。" for caption, _, what in MACRO_BUTTONS] + [
+        "第一次使用前，双击 unionxl 安装包中的“安装.bat”；按钮提示找不到 Python 时也这样修复。",
+        "宏被阻止时（文件来自微信、邮件或网络）：关闭文件，右键 → 属性 → 勾选“解除锁定”。",
+        "打开后顶部提示“宏已被禁用”时，点“启用内容”。",
+        "按按钮前请先保存：按钮运行后，之前的修改不能再用 Ctrl+Z 撤销。",
+        "结果的完整清单在“校验结果”等表中；其他提示的改法见用户指南第三节“常见问题”。",
+    ]
 
 
 def _setup_page(ws: Worksheet, title: str, landscape: bool = True) -> None:
