@@ -116,10 +116,10 @@ Private Function UxPythonReady() As Boolean
 End Function
 
 Private Function UxProbe() As String
-    ' One line of Python, no double quotes and no percent signs (cmd.exe would read them).
+    ' One line of Python without double quotes, percent or exclamation signs (cmd.exe may read them).
     UxProbe = "import sys;from importlib.util import find_spec as f;from importlib.metadata import version as v;" & _
               "sys.exit(" & UX_OLD_PYTHON & " if sys.version_info<(3,10) else " & UX_NO_XLWINGS & " if f('xlwings') is None else " & _
-              UX_WRONG_XLWINGS & " if v('xlwings')!='" & XLWINGS_VERSION & "' else " & UX_NO_UNIONXL & " if f('unionxl') is None else 0)"
+              UX_WRONG_XLWINGS & " if not v('xlwings')=='" & XLWINGS_VERSION & "' else " & UX_NO_UNIONXL & " if f('unionxl') is None else 0)"
 End Function
 
 Private Sub UxFailed(number As Long, reason As String)

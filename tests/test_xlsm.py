@@ -10,6 +10,7 @@ import importlib.metadata
 import importlib.util
 import inspect
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -152,13 +153,35 @@ def _probe(stored: str) -> str:
 
 def test_the_probe_before_runpython_is_python_that_tells_each_missing_piece(modules: dict[str, str], tmp_path: Path) -> None:
     probe = _probe(modules["unionxl.bas"])
-    assert '"' not in probe and "%" not in probe  # cmd.exe would read them
+    assert not set(probe) & set('"%!')  # cmd.exe would read them
     here = subprocess.run([sys.executable, "-B", "-c", probe], capture_output=True)
     assert here.returncode == 0, here.stderr  # this environment has everything
-    # a Python with no site-packages has neither xlwings nor unionxl: code 3 (UX_NO_XLWINGS)
-    bare = subprocess.run([sys.executable, "-S", "-B", "-c", probe], capture_output=True, cwd=tmp_path)
-    consts = dict(re.findall(r"^Private Const (\w+) As Long = (\d+)", modules["unionxl.bas"], re.M))
-    assert bare.returncode == int(consts["UX_NO_XLWINGS"]) == 3
+    consts = {k: int(v) for k, v in re.findall(r"^Private Const (\w+) As Long = (\d+)", modules["unionxl.bas"], re.M)}
+    # a fresh environment holding only what each case installs
+    env = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
+    python = env / "bin" / "python"
+    [site] = env.glob("lib/python*/site-packages")
+
+    def install(name: str, version: str) -> None:
+        (site / name).mkdir(exist_ok=True)
+        (site / name / "__init__.py").write_text("")
+        for old in site.glob(f"{name}-*.dist-info"):
+            shutil.rmtree(old)
+        info = site / f"{name}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+
+    def code() -> int:
+        return subprocess.run([str(python), "-B", "-c", probe], capture_output=True, cwd=tmp_path).returncode
+
+    assert code() == consts["UX_NO_XLWINGS"] == 3
+    install("xlwings", "0.30.0")
+    assert code() == consts["UX_WRONG_XLWINGS"] == 4
+    install("xlwings", pinned_xlwings())
+    assert code() == consts["UX_NO_UNIONXL"] == 5
+    install("unionxl", "0.1.0")
+    assert code() == 0
 
 
 def test_udf_wrappers_are_what_the_pinned_xlwings_generates(tmp_path: Path, modules: dict[str, str]) -> None:
