@@ -9,31 +9,38 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from unionxl.core.audit import audit_book
+from tests.fill import fill
+from tests.test_validation import make
 from unionxl.cli import app
+from unionxl.contract.schema import balance_cell
+from unionxl.core.audit import audit_book
+from unionxl.core.rules import RulePackError, bundled_packs, load_pack, resolve
+from unionxl.core.rules.kinds import KINDS
 from unionxl.master.demo import Demo
 from unionxl.reading.reader import load_book
-from unionxl.core.rules import PACK_DIR, RulePackError, bundled_packs, load_pack, resolve
-from unionxl.core.rules.kinds import KINDS
-from unionxl.contract.schema import balance_cell
-from tests.test_validation import make
-from tests.fill import fill
 
 runner = CliRunner()
-PROVINCES_WITH_PACKS = {"安徽", "福建", "湖北", "贵州", "广东", "山西", "陕西", "黑龙江", "上海", "江苏"}
+
+
+def _is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
 
 
 def test_every_bundled_pack_loads_with_cited_rules() -> None:
     packs = bundled_packs()
-    assert {p.province for p in packs.values()} == PROVINCES_WITH_PACKS | {"全国"}
+    assert {p.level for p in packs.values()} == {"national", "province"}
     for pack in packs.values():
         assert pack.rules, pack.id
+        assert pack.effective_from is None or pack.effective_to is None or pack.effective_from <= pack.effective_to
         for rule in pack.rules:
-            assert rule["basis"] and rule["kind"] in KINDS, (pack.id, rule["id"])
-            assert isinstance(rule["confirmed"], bool)
-    jiangsu = next(p for p in packs.values() if p.province == "江苏")
-    assert jiangsu.level == "unit-example" and "非省级标准" in jiangsu.name
-    assert not any(r["confirmed"] for r in jiangsu.rules)
+            where = (pack.id, rule["id"])
+            assert rule["basis"] and rule["kind"] in KINDS, where
+            assert isinstance(rule["confirmed"], bool), where
+            assert rule["quote"], where  # a short verbatim quote from the source
+            # every source is an address, except the one third-party tool the index could not place
+            assert _is_url(rule["source"]) or rule["source"].startswith("无公开网址"), where
+            if rule["confirmed"]:
+                assert _is_url(rule["source"]), where
 
 
 def test_province_pack_extends_and_overrides_national(tmp_path: Path) -> None:
@@ -61,13 +68,14 @@ def test_province_pack_extends_and_overrides_national(tmp_path: Path) -> None:
 
 def test_province_without_pack_says_so() -> None:
     ruleset = resolve("浙江", 2026)
-    assert [p.id for p in ruleset.packs] == ["national-2017"]
+    assert {p.level for p in ruleset.packs} == {"national"}
     assert "未收录浙江" in ruleset.notice
 
 
 def test_pack_not_yet_in_force_is_not_applied() -> None:
-    assert [p.id for p in resolve("上海", 2024).packs] == ["national-2017"]
-    assert [p.id for p in resolve("上海", 2025).packs] == ["national-2017", "shanghai-2025"]
+    assert "shanghai-2025" not in [p.id for p in resolve("上海", 2024).packs]
+    assert "未收录上海2024年适用的省级经费标准" in resolve("上海", 2024).notice
+    assert "shanghai-2025" in [p.id for p in resolve("上海", 2025).packs]
 
 
 @pytest.mark.parametrize(("body", "message"), [
@@ -75,6 +83,20 @@ def test_pack_not_yet_in_force_is_not_applied() -> None:
     ('id = "x"\ntitle = "t"\nkind = "per_event_cap"\nseverity = "error"\nconfirmed = true\nlimit = 1', "缺少：basis"),
     ('id = "x"\ntitle = "t"\nbasis = "b"\nkind = "per_event_cap"\nseverity = "error"\nconfirmed = true\nlimit = "三百"', "limit 应为"),
     ('id = "x"\ntitle = "t"\nbasis = "b"\nkind = "per_event_cap"\nseverity = "fatal"\nconfirmed = true\nlimit = 1', "severity"),
+    ('id = "x"\ntitle = "t"\nbasis = "b"\nkind = "per_event_cap"\nseverity = "error"\nconfirmed = true\nvisit_types = ["结婚"]',
+     "缺少参数 limit"),
+    ('id = "x"\ntitle = "t"\nbasis = "b"\nkind = "per_event_cap"\nseverity = "error"\nconfirmed = true\nlimt = 1',
+     "没有参数 limt"),
+    ('id = "x"\ntitle = "t"\nbasis = "b"\nkind = "per_member_year"\nseverity = "error"\nconfirmed = true',
+     "至少要有 limit 或 max_count"),
+    ('id = "x"\ntitle = "t"\nbasis = "b"\nkind = "forbidden"\nseverity = "error"\nconfirmed = true\nsheet = "journal"\n'
+     'keywords = ["宴请"]\ncolumns = ["摘要"]', "没有列 摘要"),
+    ('id = "x"\ntitle = "t"\nbasis = "b"\nkind = "award_share"\nseverity = "error"\nconfirmed = true\ncategories = ["文体活动"]\n'
+     'share = "3/2"', "share 应在 0 与 1 之间"),
+    ('id = "x"\ntitle = "t"\nbasis = "b"\nkind = "per_event_cap"\nseverity = "error"\nconfirmed = true\nlimit = 1\n'
+     'visit_types = ["结婚"]\neffective_from = "2019-01-01"', "effective_from 应为日期"),
+    ('id = "x"\ntitle = "t"\nbasis = "b"\nkind = "per_event_cap"\nseverity = "error"\nconfirmed = true\nlimit = 1\n'
+     'visit_types = ["结婚"]\neffective_from = 2019-01-01\neffective_to = 2018-12-31', "effective_to 早于 effective_from"),
 ])
 def test_malformed_pack_names_file_and_rule(tmp_path: Path, body: str, message: str) -> None:
     path = tmp_path / "bad.toml"
@@ -216,11 +238,14 @@ def test_demo_violations_are_exactly_reported(demo_book: tuple[Path, Demo]) -> N
     result = runner.invoke(app, ["check-budget", str(path), "--json"])
     assert result.exit_code == 1
     payload = json.loads(result.stdout)
-    assert payload["pack"] == "national-2017+hubei-2018"
+    assert payload["pack"] == "+".join(p.id for p in resolve("湖北", demo.settings["year"]).packs)
+    assert payload["year"] == demo.settings["year"] == 2025
     flagged = {(r["rule"], r["status"], r["cell"]) for r in payload["results"] if r["status"] != "pass"}
     assert flagged == {(m.rule, m.severity, m.cell) for m in demo.violations}
     death = next(r for r in payload["results"] if r["rule"] == "cap-own-death" and r["status"] == "fail")
-    assert (death["amount"], death["limit"], death["confirmed"]) == (2000.0, 1000.0, True)
+    # 湖北's figures rest on a news story: 待核实 (docs/fund-rules.md)
+    assert (death["amount"], death["limit"], death["confirmed"]) == (2000.0, 1000.0, False)
+    assert death["period"] == "2018-01-01 起" and "1000元的慰问金" in death["quote"]
     assert "湖北" in death["basis"]
     birth = next(r for r in payload["results"] if r["rule"] == "cap-birth")
     assert (birth["status"], birth["amount"], birth["limit"]) == ("pass", 500.0, 500.0)  # exactly at the cap
@@ -229,9 +254,23 @@ def test_demo_violations_are_exactly_reported(demo_book: tuple[Path, Demo]) -> N
 def test_rules_command_lists_every_rule_with_its_source() -> None:
     result = runner.invoke(app, ["rules", "--province", "福建"])
     assert result.exit_code == 0
-    for rule in resolve("福建", None).rules:
-        assert rule.id in result.stdout
+    for rule in resolve("福建", None, history=True).rules:
+        assert rule.id in result.stdout and rule.period in result.stdout
+    # both versions of the holiday cap, each with its own period
+    assert "2018-01-01 至 2018-12-31" in result.stdout and "2019-01-01 起" in result.stdout
     assert "闽工〔2018〕158号" in result.stdout and "待核实" in result.stdout
+
+
+def test_rules_command_for_a_year_lists_the_rules_in_force() -> None:
+    def heading(year: str) -> str:  # the lines above the table, unwrapped
+        stdout = runner.invoke(app, ["rules", "--province", "福建", "--year", year]).stdout
+        return stdout.split("┏")[0].replace("\n", "")
+
+    old, new = heading("2018"), heading("2026")
+    assert old.startswith("2018年度的标准：") and "2018年1月1日起执行" in old and "十项措施" not in old
+    assert new.startswith("2026年度的标准：") and "闽工〔2018〕158号" in new and "十项措施" in new
+    caps = {y: [r.params["limit"] for r in resolve("福建", y).rules if r.id == "cap-holiday-year"] for y in (2018, 2026)}
+    assert caps == {2018: [130000], 2026: [180000]}
 
 
 def test_check_budget_report_sheet(demo_book: tuple[Path, Demo], tmp_path: Path) -> None:
@@ -249,5 +288,31 @@ def test_check_budget_report_sheet(demo_book: tuple[Path, Demo], tmp_path: Path)
     assert sum(1 for r in rows if r[2] == "慰问记录!F298") == 1
 
 
-def test_pack_files_are_all_listed() -> None:
-    assert len(list(PACK_DIR.glob("*.toml"))) == 11
+def test_docs_list_every_rule_with_its_period_source_and_confirmation() -> None:
+    """docs/fund-rules.md has one line per bundled rule (id, title, period, 核对, source) and every kind's parameters."""
+    from tests.conftest import ROOT
+    from unionxl.core.rules.model import period_text
+
+    docs = (ROOT / "docs" / "fund-rules.md").read_text(encoding="utf-8")
+    for pack in bundled_packs().values():
+        assert f"（`{pack.id}`，{pack.period}）" in docs, pack.id
+        for rule in pack.rules:
+            period = period_text(rule.get("effective_from", pack.effective_from), rule.get("effective_to", pack.effective_to))
+            line = (f"| `{rule['id']}` | {rule['title']} | {period} | {'已核对' if rule['confirmed'] else '待核实'} "
+                    f"| {rule['source']} |")
+            assert line in docs, line
+    for kind in KINDS.values():
+        assert f"| `{kind.name}` |" in docs, kind.name
+        for param in kind.params:
+            assert f"`{param.name}`" in docs, (kind.name, param.name)
+
+
+def test_example_union_pack_loads_with_rules(template: Path) -> None:
+    from tests.conftest import ROOT
+
+    example = ROOT / "docs" / "examples" / "jiangsu-unit-2018.toml"
+    ruleset = resolve("江苏", 2026, [example])
+    assert "江苏" not in {p.province for p in bundled_packs().values()}
+    assert ruleset.packs[-1].level == "unit-example" and not any(r.confirmed for r in ruleset.rules if r.pack == ruleset.packs[-1].name)
+    result = runner.invoke(app, ["check-budget", str(make(template)), "--rules", str(example), "--json"])
+    assert {r["rule"] for r in json.loads(result.stdout)["results"]} >= {"cap-spring-festival", "cap-womens-day"}

@@ -30,8 +30,8 @@ def check_budget(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
     report: Annotated[Path | None, typer.Option("--report", help="把预算审核表写入一个新的工作簿")] = None,
 ) -> int:
-    """按全总和本省的经费标准审核预算与全年支出。"""
-    from unionxl.core.audit import STATUS_TITLES, audit_book, opinion
+    """先校验工作簿，再按设置!年度有效的全总和本省经费标准审核预算与全年支出。"""
+    from unionxl.core.audit import STATUS_TITLES, audit_book, verdict
     from unionxl.reports.workbooks import write_audit_report
 
     _warn_if_open(book)
@@ -42,7 +42,8 @@ def check_budget(
     if as_json:
         sys.stdout.write(json.dumps(audit.to_dict(), ensure_ascii=False) + "\n")
     else:
-        out.print(f"适用标准：{'；'.join(audit.ruleset.names)}")
+        year = f"{audit.ruleset.year}年度" if audit.ruleset.year else "现行"
+        out.print(f"适用标准（{year}）：{'；'.join(audit.ruleset.names)}")
         if audit.ruleset.notice:
             out.print(f"[yellow]{audit.ruleset.notice}[/]")
         table = RichTable(header_style="bold")
@@ -54,13 +55,16 @@ def check_budget(
             for v in rows:
                 status = v.status if v else result.status
                 table.add_row(f"[{style[status]}]{STATUS_TITLES[status]}[/]", result.rule.id, result.rule.title,
-                              v.cell if v else "", v.detail if v else result.detail, opinion(result))
+                              v.cell if v else "", v.detail if v else result.detail, verdict(status, result.rule))
         out.print(table)
-        c = audit.counts
-        out.print(f"共 {len(audit.results)} 条规则：通过 {c['pass']}，提示 {c['warn']}，不通过 {c['fail']}。")
+        c, checked = audit.counts, audit.validation
+        out.print(f"共 {len(audit.results)} 条规则：通过 {c['pass']}，提示 {c['warn']}，不通过 {c['fail']}。"
+                  f"工作簿校验：{checked['errors']} 个错误、{checked['warnings']} 个警告。")
+        if audit.stamp:
+            out.print(f"[bold red]{audit.stamp}[/]（请先运行 unionxl validate 改正错误）")
         if report is not None:
             out.print(f"预算审核表已写入：{report}")
-    return EXIT_ERRORS if audit.failed else EXIT_OK
+    return EXIT_ERRORS if audit.failed or audit.invalid else EXIT_OK
 
 
 def _rule_errors_as_unusable(run):
@@ -76,22 +80,23 @@ def _rule_errors_as_unusable(run):
 @_guarded
 def list_rules(
     province: Annotated[str, typer.Option("--province", help="省份")] = "全国",
-    year: Annotated[int | None, typer.Option("--year", help="年度（选择当年有效的标准）")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="年度：只列出该年度有效的标准（不写则列出各时期的全部标准）")] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="追加的规则包（TOML）")] = None,
 ) -> int:
-    """列出现行的经费审核规则及其依据。"""
+    """列出经费审核规则及其依据、有效期和来源。"""
     from unionxl.core.audit import UNCONFIRMED
     from unionxl.core.rules import resolve
 
-    ruleset = _rule_errors_as_unusable(lambda: resolve(province, year, rules or []))
-    out.print(f"适用标准：{'；'.join(ruleset.names)}")
+    ruleset = _rule_errors_as_unusable(lambda: resolve(province, year, rules or [], history=year is None))
+    out.print(f"{f'{year}年度' if year else '各时期'}的标准：{'；'.join(ruleset.names)}")
     if ruleset.notice:
         out.print(f"[yellow]{ruleset.notice}[/]")
     table = RichTable(header_style="bold", show_lines=True)
-    for header in ("规则", "审核项目", "依据", "核对", "级别", "来源"):
+    for header in ("规则", "审核项目", "有效期", "依据", "核对", "级别", "来源"):
         table.add_column(header, overflow="fold")
     for rule in ruleset.rules:
-        table.add_row(rule.id, rule.title, rule.basis + (f"\n{rule.note}" if rule.note else ""),
+        basis = rule.basis + (f"\n原文：“{rule.quote}”" if rule.quote else "") + (f"\n{rule.note}" if rule.note else "")
+        table.add_row(rule.id, rule.title, rule.period, basis,
                       "已核对" if rule.confirmed else UNCONFIRMED, "不通过" if rule.severity == "error" else "提示",
                       rule.source)
     out.print(table)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from unionxl.contract.money import dues_fen, rate_to_ppm
@@ -17,13 +18,16 @@ def dues_yuan(wage: float | None, rate: float = 0.005) -> float | str:
 
 
 def cap_yuan(kind: str, province: str = "全国", year: int | None = None) -> float | str:
-    """The cap in force for a 慰问类型 (per event, else per member per year); '' when none applies."""
+    """The cap for a 慰问类型 in force in *year* (设置!年度; the newest without one): per event,
+    else per member per year; '' when none applies. Where a year has two versions of a rule
+    (a figure changed mid-year), the one in force at the end of the year."""
     rules = resolve(province or "全国", int(year) if year else None).rules
     for rule_kind in ("per_event_cap", "per_member_year"):
-        for rule in rules:
-            if rule.kind == rule_kind and kind in rule.params.get("visit_types", []) and "limit" in rule.params \
-                    and not rule.params.get("reason_contains") and not rule.params.get("reason_excludes"):
-                return rule.params["limit"] / 100
+        candidates = [r for r in rules if r.kind == rule_kind and kind in r.params.get("visit_types", [])
+                      and "limit" in r.params and not r.params.get("reason_contains")
+                      and not r.params.get("reason_excludes")]
+        if candidates:
+            return max(candidates, key=lambda r: r.effective_from or dt.date.min).params["limit"] / 100
     return ""
 
 

@@ -439,6 +439,11 @@ def _inject_rule_violations(demo: Demo) -> None:
     add(Mistake("over-budget", "warn", demo.cell("budget", "actual", b), "会议费略超预算（在 10% 幅度内）"))
     add(Mistake("holiday-share", "warn", balance_cell("income", "actual"),
                 "节日慰问支出超过全年收入的 30%（该标准出处省份不明，待核实）"))
+    add(Mistake("holiday-share", "warn", balance_cell("income", "budget"),
+                "预算也是如此：活动日历中“节日慰问”类活动的预算超过预算收入的 30%"))
+    r = _index(journal, summary="优秀教师暑期疗休养")
+    add(Mistake("fund-recuperation", "warn", demo.cell("journal", "amount", r),
+                "疗休养全部由工会经费支出；2025 年起全总规定由单位职工福利费承担，工会经费只可适当补助"))
 
 
 def guide_lines(demo: Demo) -> list[str]:

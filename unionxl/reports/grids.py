@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from unionxl.core.audit import STATUS_TITLES, UNCONFIRMED, Audit, opinion
+from unionxl.core.audit import STATUS_TITLES, UNCONFIRMED, Audit, opinion, verdict
 from unionxl.contract.findings import Finding
 from unionxl.contract.money import format_yuan
 from unionxl.reports.workbooks import finding_rows
@@ -61,8 +61,11 @@ def audit_grid(audit: Audit, settings: dict[str, object]) -> Grid:
     for result in audit.results:
         for v in result.violations:
             grid.append(["", result.rule.id, link(v.cell), as_text(v.detail), STATUS_TITLES[v.status],
-                         format_yuan(v.amount), format_yuan(v.limit), "", ""])
+                         format_yuan(v.amount), format_yuan(v.limit), "", verdict(v.status, result.rule)])
     grid.append([""] * len(AUDIT_SHEET.headers))
+    if audit.stamp:
+        grid.append([audit.stamp] + [""] * (len(AUDIT_SHEET.headers) - 1))
+        grid.append([""] * len(AUDIT_SHEET.headers))
     for role, key in (("工会主席", "chair"), ("经审委员会", "auditor"), ("经办人", "clerk")):
         grid.append(["", f"{role}：{as_text(settings.get(key) or '')}", "签字：", "", "日期：", "", "", "", ""])
     return grid

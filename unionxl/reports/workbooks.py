@@ -8,7 +8,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from unionxl.core.audit import STATUS_TITLES, UNCONFIRMED, Audit, opinion
+from unionxl.core.audit import STATUS_TITLES, UNCONFIRMED, Audit, opinion, verdict
 from unionxl.core.consolidate import FIGURES, Consolidation
 
 from unionxl.contract.findings import Finding
@@ -109,8 +109,15 @@ def write_audit_report(path: Path, audit: Audit, settings: dict[str, object], so
         for i, (result, v) in enumerate(problems, 1):
             diff = v.limit - v.amount if None not in (v.limit, v.amount) else ""
             row = _table_row(ws, row, [str(i), result.rule.id, v.cell, v.detail, STATUS_TITLES[v.status],
-                                       v.amount, v.limit, diff, opinion(result)], fmt, sheet.widths, status=v.status)
+                                       v.amount, v.limit, diff, verdict(v.status, result.rule)], fmt, sheet.widths,
+                             status=v.status)
         row += 1
+        if audit.stamp:
+            row += 1
+            ws.merge_range(row, 0, row, last, audit.stamp,
+                           wb.add_format(dict(base, bold=True, font_size=14, font_color="#C00000", border=2,
+                                              border_color="#C00000", align="center", valign="vcenter")))
+            ws.set_row(row, 30)
         plain = wb.add_format(base)
         bold = wb.add_format(dict(base, bold=True))
         for role, key in (("工会主席", "chair"), ("经审委员会", "auditor"), ("经办人", "clerk")):
