@@ -21,3 +21,8 @@ class UnusableWorkbook(Exception):
         super().__init__(reason)
         self.reason = reason
         self.findings = list(findings)
+
+
+class WriteRefused(UnusableWorkbook):
+    """An output unionxl will not write (it would replace a file unionxl did not write, or the
+    disk refused it); the input is untouched and nothing partial is left behind."""

@@ -29,11 +29,30 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(source: Path, target_format: str, outdir: Path, timeout: float = 180) -> Path:
-    """Convert *source* with LibreOffice into *outdir* (which must differ from its folder)."""
+def require_soffice() -> str:
+    """The soffice binary, or the Chinese reason why a PDF cannot be made (asked before writing anything)."""
     soffice = find_soffice()
     if soffice is None:
         raise UnusableWorkbook("未找到 LibreOffice（soffice），无法生成 PDF；请安装 LibreOffice 后再试")
+    return soffice
+
+
+def write_pdf(source: Path, target: Path, protect: Path | None = None) -> None:
+    """Print the workbook *source* to the PDF *target*, atomically and only where unionxl may write.
+
+    LibreOffice writes into a private temp folder; the PDF then goes through
+    ``atomic_output``, so a failed conversion or a full disk never leaves a partial PDF.
+    """
+    from unionxl.files.safeio import atomic_output
+
+    with tempfile.TemporaryDirectory(prefix="unionxl-pdf-") as folder, atomic_output(target, protect) as tmp:
+        made = convert(source, "pdf", Path(folder))
+        shutil.copyfile(made, tmp)
+
+
+def convert(source: Path, target_format: str, outdir: Path, timeout: float = 180) -> Path:
+    """Convert *source* with LibreOffice into *outdir* (which must differ from its folder)."""
+    soffice = require_soffice()
     source, outdir = Path(source).resolve(), Path(outdir).resolve()
     if source.parent == outdir:
         raise ValueError("outdir must differ from the source folder, or LibreOffice overwrites the input")
