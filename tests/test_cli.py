@@ -41,7 +41,7 @@ def test_report_may_not_replace_the_input(template: Path) -> None:
     before = _hash(template)
     result = runner.invoke(app, ["validate", str(template), "--report", str(template)])
     assert result.exit_code == 2
-    assert "不能与输入的主工作簿相同" in result.stderr
+    assert "就是输入的文件" in result.stderr and "--force 也不会" in result.stderr
     assert _hash(template) == before
 
 

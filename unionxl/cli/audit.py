@@ -9,10 +9,15 @@ from typing import Annotated
 
 import typer
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from unionxl.cli.app import (
     EXIT_ERRORS,
     EXIT_OK,
+    YEAR_FIRST,
+    YEAR_LAST,
+    Force,
+    _claim,
     _guarded,
     _load_usable,
     _warn_if_open,
@@ -29,11 +34,13 @@ def check_budget(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="追加本单位或上级工会的规则包（TOML），可多次使用")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
     report: Annotated[Path | None, typer.Option("--report", help="把预算审核表写入一个新的工作簿")] = None,
+    force: Force = False,
 ) -> int:
     """先校验工作簿，再按设置!年度有效的全总和本省经费标准审核预算与全年支出。"""
     from unionxl.core.audit import STATUS_TITLES, audit_book, verdict
     from unionxl.reports.workbooks import write_audit_report
 
+    _claim([report], [book, *(rules or [])], force)
     _warn_if_open(book)
     loaded = _load_usable(book)
     audit = _rule_errors_as_unusable(lambda: audit_book(loaded, rules or []))
@@ -45,7 +52,7 @@ def check_budget(
         year = f"{audit.ruleset.year}年度" if audit.ruleset.year else "现行"
         out.print(f"适用标准（{year}）：{'；'.join(audit.ruleset.names)}")
         if audit.ruleset.notice:
-            out.print(f"[yellow]{audit.ruleset.notice}[/]")
+            out.print(audit.ruleset.notice, style="yellow")
         table = RichTable(header_style="bold")
         for header in ("结果", "规则", "审核项目", "单元格", "说明", "审核意见"):
             table.add_column(header, overflow="fold")
@@ -54,14 +61,14 @@ def check_budget(
             rows = result.violations or [None]
             for v in rows:
                 status = v.status if v else result.status
-                table.add_row(f"[{style[status]}]{STATUS_TITLES[status]}[/]", result.rule.id, result.rule.title,
+                table.add_row(Text(STATUS_TITLES[status], style=style[status]), result.rule.id, result.rule.title,
                               v.cell if v else "", v.detail if v else result.detail, verdict(status, result.rule))
         out.print(table)
         c, checked = audit.counts, audit.validation
         out.print(f"共 {len(audit.results)} 条规则：通过 {c['pass']}，提示 {c['warn']}，不通过 {c['fail']}。"
                   f"工作簿校验：{checked['errors']} 个错误、{checked['warnings']} 个警告。")
         if audit.stamp:
-            out.print(f"[bold red]{audit.stamp}[/]（请先运行 unionxl validate 改正错误）")
+            out.print(Text.assemble((audit.stamp, "bold red"), "（请先运行 unionxl validate 改正错误）"))
         if report is not None:
             out.print(f"预算审核表已写入：{report}")
     return EXIT_ERRORS if audit.failed or audit.invalid else EXIT_OK
@@ -80,7 +87,8 @@ def _rule_errors_as_unusable(run):
 @_guarded
 def list_rules(
     province: Annotated[str, typer.Option("--province", help="省份")] = "全国",
-    year: Annotated[int | None, typer.Option("--year", help="年度：只列出该年度有效的标准（不写则列出各时期的全部标准）")] = None,
+    year: Annotated[int | None, typer.Option("--year", min=YEAR_FIRST, max=YEAR_LAST,
+                                             help="年度：只列出该年度有效的标准（不写则列出各时期的全部标准）")] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="追加的规则包（TOML）")] = None,
 ) -> int:
     """列出经费审核规则及其依据、有效期和来源。"""
@@ -90,7 +98,7 @@ def list_rules(
     ruleset = _rule_errors_as_unusable(lambda: resolve(province, year, rules or [], history=year is None))
     out.print(f"{f'{year}年度' if year else '各时期'}的标准：{'；'.join(ruleset.names)}")
     if ruleset.notice:
-        out.print(f"[yellow]{ruleset.notice}[/]")
+        out.print(ruleset.notice, style="yellow")
     table = RichTable(header_style="bold", show_lines=True)
     for header in ("规则", "审核项目", "有效期", "依据", "核对", "级别", "来源"):
         table.add_column(header, overflow="fold")

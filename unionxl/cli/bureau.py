@@ -12,6 +12,8 @@ import typer
 from unionxl.cli.app import (
     EXIT_ERRORS,
     EXIT_OK,
+    Force,
+    _claim,
     _guarded,
     app,
     err,
@@ -26,9 +28,12 @@ def consolidate(
     books: Annotated[list[Path], typer.Argument(help="学校工作簿或包含它们的文件夹，可多个")],
     report: Annotated[Path, typer.Option("--out", help="汇总工作簿（新文件）")] = Path("教育工会汇总.xlsx"),
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+    force: Force = False,
 ) -> int:
     """教育工会汇总所属学校的工作簿：逐个校验、汇总，列出有问题的工作簿。"""
+    from rich.markup import escape
     from rich.progress import Progress
+    from rich.text import Text
 
     from unionxl.core.consolidate import consolidate as run
     from unionxl.core.consolidate import expand
@@ -37,11 +42,10 @@ def consolidate(
     paths = expand(books)
     if not paths:
         raise UnusableWorkbook("没有找到 .xlsx 工作簿")
-    if any(report.resolve() == p.resolve() for p in paths):
-        raise UnusableWorkbook(f"输出文件不能是被汇总的工作簿：{report.name}")
+    _claim([report], paths, force)
     with Progress(console=err, transient=True, disable=as_json) as progress:
         task = progress.add_task("汇总中", total=len(paths))
-        result = run(paths, advance=lambda path: progress.update(task, advance=1, description=path.name))
+        result = run(paths, advance=lambda path: progress.update(task, advance=1, description=escape(path.name)))
     write_consolidation_report(report, result)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
@@ -51,6 +55,7 @@ def consolidate(
                   f"帮扶 {t['hardship_members']} 人、{t['hardship_fen'] / 100:,.2f} 元，"
                   f"收入 {t['income_fen'] / 100:,.2f} 元，支出 {t['expense_fen'] / 100:,.2f} 元。")
         for p in result.problems:
-            out.print(f"[{'bold red' if p.kind == '无法读取' else 'yellow'}]{p.kind}[/] {p.file} {p.union_name}：{p.detail}")
+            out.print(Text.assemble((p.kind, "bold red" if p.kind == "无法读取" else "yellow"),
+                                    f" {p.file} {p.union_name}：{p.detail}"))
         out.print(f"汇总表已写入：{report}")
     return EXIT_ERRORS if result.problems else EXIT_OK

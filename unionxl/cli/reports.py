@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +13,8 @@ from rich.table import Table as RichTable
 
 from unionxl.cli.app import (
     EXIT_OK,
+    Force,
+    _claim,
     _guarded,
     _load_dated,
     _load_usable,
@@ -32,31 +32,34 @@ def summary(
     report: Annotated[Path | None, typer.Option("--out", help="年度汇总工作簿（新文件）")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部数字")] = False,
+    force: Force = False,
 ) -> int:
     """生成年度汇总：会员、会费、慰问、活动、收支、预算执行和年度工作总结草稿。"""
     from unionxl.core.summary import summarize
     from unionxl.core.validate import validate_book
-    from unionxl.files.office import convert
+    from unionxl.files.office import require_soffice, write_pdf
     from unionxl.reports.summary_book import write_summary_report
 
+    if pdf and report is None:
+        raise UnusableWorkbook("生成 PDF 需要同时指定 --out 汇总工作簿.xlsx")
+    if pdf:
+        require_soffice()
+    _claim([report], [book], force)
+    _claim([report.with_suffix(".pdf")] if pdf else [], [book], force, suffixes=(".pdf",))
     _warn_if_open(book)
     loaded = _load_usable(book)
     counts = validate_book(loaded).counts
     result = summarize(loaded)
-    if pdf and report is None:
-        raise UnusableWorkbook("生成 PDF 需要同时指定 --out 汇总工作簿.xlsx")
     if report is not None:
         write_summary_report(report, result, source=book, validation_counts=counts)
         if pdf:
-            with tempfile.TemporaryDirectory() as tmp:
-                made = convert(report, "pdf", Path(tmp))
-                shutil.move(str(made), report.with_suffix(".pdf"))
+            write_pdf(report, report.with_suffix(".pdf"), protect=book)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict() | {"validation": counts}, ensure_ascii=False) + "\n")
     else:
         out.print(result.narrative or "（工作簿中暂无可汇总的数据）")
         if counts["error"]:
-            out.print(f"[yellow]注意：工作簿有 {counts['error']} 个错误，汇总数字可能不准确，请先运行 unionxl validate。[/]")
+            out.print(f"注意：工作簿有 {counts['error']} 个错误，汇总数字可能不准确，请先运行 unionxl validate。", style="yellow")
         if report is not None:
             out.print(f"年度汇总已写入：{report}" + (f"，PDF：{report.with_suffix('.pdf')}" if pdf else ""))
     return EXIT_OK
@@ -79,12 +82,14 @@ def todo(
     report: Annotated[Path | None, typer.Option("--out", help="把本月待办写入一个新的工作簿（A4 可打印）")] = None,
     today: Annotated[str | None, typer.Option("--today", help="按这一天判断活动是否已过期（默认今天），如 2026-03-08")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+    force: Force = False,
 ) -> int:
     """列出本月待办：生日慰问、高龄退休教职工慰问、本月活动、会费欠缴、缺凭证号的慰问。"""
     from unionxl.core.year.todo import default_month
     from unionxl.core.year.todo import todo as make_todo
     from unionxl.reports.todo_book import todo_title, write_todo_report
 
+    _claim([report], [book], force)
     _warn_if_open(book)
     loaded = _load_dated(book, "列出待办")
     day = _parse_day(today)

@@ -9,12 +9,13 @@ import typer
 
 from unionxl.cli.app import (
     EXIT_OK,
+    Force,
+    _claim,
     _guarded,
     _load_dated,
     app,
     out,
 )
-from unionxl.contract.errors import UnusableWorkbook
 
 
 @app.command()
@@ -22,15 +23,13 @@ from unionxl.contract.errors import UnusableWorkbook
 def rollover(
     book: Annotated[Path, typer.Argument(help="本年度主工作簿（.xlsx）")],
     target: Annotated[Path, typer.Option("--out", help="下一年度工作簿（新文件）")],
+    force: Force = False,
 ) -> int:
     """生成下一年度的主工作簿：保留会员和预算科目，结转上年结余，清空会费与流水；原文件不变。"""
     from unionxl.core.year.rollover import rollover as roll
     from unionxl.master.template import write_master
 
-    if target.exists():
-        raise UnusableWorkbook(f"文件已存在：{target}")
-    if target.resolve() == book.resolve():
-        raise UnusableWorkbook("输出文件不能与输入的主工作簿相同")
+    _claim([target], [book], force, suffixes=(".xlsx", ".xlsm"))
     loaded = _load_dated(book, "结转")
     rolled = roll(loaded)
     write_master(target, rolled.settings, rolled.rows)

@@ -10,6 +10,7 @@ import xlwings as xw
 from unionxl.core.audit import audit_book
 from unionxl.reading.book import Book
 from unionxl.contract.errors import UnusableWorkbook
+from unionxl.files.ownership import check
 from unionxl.reports.grids import audit_grid, findings_grid, summary_grid, todo_grid
 from unionxl.contract.schema import AUDIT_SHEET, FINDINGS_SHEET, SUMMARY_SHEET, TODO_SHEET
 from unionxl.core.summary import summarize
@@ -68,8 +69,7 @@ def _new_year(book: xw.Book) -> str:
     here = Path(book.fullname)
     suffix = ".xlsm" if here.suffix.lower() == ".xlsm" else ".xlsx"  # a book with buttons rolls into one
     target = here.with_name(f"{here.stem}-{core.year + 1}{suffix}")
-    if target.exists():
-        raise UnusableWorkbook(f"下一年度的工作簿已存在：{target}")
+    check(target, inputs=[here], hint="请先把它改名或移到别处，再点“新年度”")  # never a file unionxl did not write
     rolled = rollover(core)
     write_master(target, rolled.settings, rolled.rows)
     dropped = f"；未转入的离会会员：{'、'.join(rolled.dropped)}" if rolled.dropped else ""
