@@ -14,6 +14,7 @@ commands' annotations.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import difflib
 import functools
 import json
@@ -22,6 +23,7 @@ import re
 import sys
 import types
 import typing
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from pathlib import Path
@@ -119,7 +121,9 @@ def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
         claims = contextlib.ExitStack()
         token = _CLAIMS.set(claims)
         try:
-            with claims:
+            with claims, warnings.catch_warnings():
+                if os.environ.get("UNIONXL_DEBUG") != "1":  # a library's English warning is not for the treasurer
+                    warnings.simplefilter("ignore")
                 code = command(*args, **kwargs) or EXIT_OK
         except UnusableWorkbook as exc:
             title = "未写入：" if isinstance(exc, WriteRefused) else "无法使用："
@@ -130,8 +134,14 @@ def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
         except Exception as exc:  # the user must never see a traceback
             if os.environ.get("UNIONXL_DEBUG") == "1":
                 raise
-            err.print(Text.assemble(("unionxl 内部错误：", "bold red"),
-                                    _one_line(f"{type(exc).__name__}: {exc}"), "（请把此信息报告给维护者）"))
+            packs = [p for p in kwargs.get("rules") or [] if isinstance(p, Path)]
+            if packs:  # a pack of the right shape but wrong types fails later, in a checker or a table
+                err.print(Text.assemble(("无法使用：", "bold red"), _one_line(
+                    f"规则包 {'、'.join(p.name for p in packs)} 中有写法或类型不对的值（{type(exc).__name__}），"
+                    "请对照 docs/fund-rules.md 检查每一项；如果规则包没有问题，请把此信息报告给维护者")))
+            else:
+                err.print(Text.assemble(("unionxl 内部错误：", "bold red"),
+                                        _one_line(f"{type(exc).__name__}: {exc}"), "（请把此信息报告给维护者）"))
             code = EXIT_UNUSABLE
         finally:
             _CLAIMS.reset(token)
@@ -142,6 +152,11 @@ def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
 
 def _one_line(text: str) -> str:
     return shown(" ".join(str(text).split()), _LINE)
+
+
+def _short(text: object, limit: int = 200) -> str:
+    """User text for the terminal: a 100,000-character name is shown by its two ends."""
+    return shown(str(text), limit)
 
 
 def _claim(targets: Iterable[Path | None], inputs: Iterable[Path] = (), force: bool = False,
@@ -158,10 +173,40 @@ def _claim(targets: Iterable[Path | None], inputs: Iterable[Path] = (), force: b
     claims.enter_context(ownership.claim([t for t in targets if t is not None], inputs, force, suffixes=suffixes))
 
 
+def rule_pack_reason(exc: Exception) -> str:
+    """A rule pack's error in Chinese: the loader's own message, with the file system's or
+    the TOML parser's English cause replaced by what it means."""
+    cause = exc.__cause__
+    name = getattr(cause, "filename", None)
+    where = Path(name).name if name else ""
+    message = str(exc)
+    if isinstance(cause, FileNotFoundError):
+        return f"找不到规则包“{where}”"
+    if isinstance(cause, IsADirectoryError):
+        return f"“{where}”是一个文件夹，不是规则包（.toml 文件）"
+    if isinstance(cause, PermissionError):
+        return f"没有权限读取规则包“{where}”"
+    head = message.split("：", 1)[0]
+    if isinstance(cause, OSError):
+        return f"{head}：读取文件时出错（系统错误代码 {cause.errno}）"
+    if isinstance(cause, UnicodeDecodeError):
+        return f"{head}：文件不是 UTF-8 编码的文本，请用记事本等编辑器另存为 UTF-8 后再试"
+    if type(cause).__name__ == "TOMLDecodeError":
+        line = getattr(cause, "lineno", None)
+        found = re.search(r"line (\d+), column (\d+)", str(cause))
+        if line is None and found:
+            line = int(found.group(1))
+        at = f"第 {line} 行附近" if line else "文件末尾"
+        return f"{head}：不是有效的 TOML，{at}写法有误（如缺少引号、括号或等号）"
+    return message
+
+
 def _read(book: Path) -> Book:
     """The book read from *book*, refused when the file changed while it was being read."""
     from unionxl.reading.reader import load_book
 
+    if book.is_dir():
+        raise UnusableWorkbook(f"“{shown(book)}”是一个文件夹，请指定主工作簿文件（.xlsx）")
     before = _identity(book)
     try:
         loaded = load_book(book)
@@ -199,7 +244,8 @@ def _print_findings(findings: list[Finding], counts: dict[str, int]) -> None:
         for header in ("级别", "单元格", "说明", "建议", "规则"):
             table.add_column(header, overflow="fold")
         for f in findings:
-            table.add_row(Text(SEVERITY_TITLES[f.severity], style=_STYLE[f.severity]), f.cell, f.message, f.hint, f.rule)
+            table.add_row(Text(SEVERITY_TITLES[f.severity], style=_STYLE[f.severity]), f.cell, _short(f.message),
+                          _short(f.hint), f.rule)
         out.print(table)
     out.print(f"共 {counts['error']} 个错误、{counts['warning']} 个警告、{counts['info']} 条提示。")
 
@@ -234,7 +280,8 @@ def _finish(result: ValidationResult, as_json: bool) -> int:
 # --- the command line's own texts, in Chinese ---------------------------------------------
 
 #: how a value of each Python type is named on the help page and in errors
-_TYPE_NAMES: dict[type, str] = {int: "整数", float: "数字", str: "文字", Path: "路径"}
+_TYPE_NAMES: dict[type, str] = {int: "整数", float: "数字", str: "文字", Path: "路径",
+                                 dt.datetime: "日期"}
 _HELP_OPTION = "显示本帮助并退出"
 
 
@@ -257,6 +304,8 @@ def _annotation(command, param) -> tuple[type, typer.models.ParameterInfo | None
 def _expected(command, param) -> str:  # noqa: ANN001
     """What a value of *param* must be: "1 到 12 之间的整数", "路径" ..."""
     kind, info = _annotation(command, param)
+    if kind is dt.datetime:
+        return "真实存在的日期，写成 2026-03-08 的格式"
     name = _TYPE_NAMES.get(kind, "文字")
     low, high = getattr(info, "min", None), getattr(info, "max", None)
     if low is not None and high is not None:

@@ -23,6 +23,7 @@ from unionxl.cli.app import (
     _warn_if_open,
     app,
     out,
+    rule_pack_reason,
 )
 from unionxl.contract.errors import UnusableWorkbook
 
@@ -80,7 +81,7 @@ def _rule_errors_as_unusable(run):
     try:
         return run()
     except RulePackError as exc:
-        raise UnusableWorkbook(str(exc)) from exc
+        raise UnusableWorkbook(rule_pack_reason(exc)) from exc
 
 
 @app.command("rules")

@@ -15,6 +15,7 @@ from unionxl.cli.app import (
     Force,
     _claim,
     _guarded,
+    _short,
     app,
     err,
     out,
@@ -56,6 +57,6 @@ def consolidate(
                   f"收入 {t['income_fen'] / 100:,.2f} 元，支出 {t['expense_fen'] / 100:,.2f} 元。")
         for p in result.problems:
             out.print(Text.assemble((p.kind, "bold red" if p.kind == "无法读取" else "yellow"),
-                                    f" {p.file} {p.union_name}：{p.detail}"))
+                                    _short(f" {p.file} {p.union_name}：{p.detail}", 400)))
         out.print(f"汇总表已写入：{report}")
     return EXIT_ERRORS if result.problems else EXIT_OK

@@ -18,6 +18,7 @@ from unionxl.cli.app import (
     _guarded,
     _load_dated,
     _load_usable,
+    _short,
     _warn_if_open,
     app,
     out,
@@ -65,22 +66,14 @@ def summary(
     return EXIT_OK
 
 
-def _parse_day(text: str | None) -> dt.date:
-    if not text:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise UnusableWorkbook(f"日期应写成 2026-03-08 的格式，实际为“{text}”") from exc
-
-
 @app.command()
 @_guarded
 def todo(
     book: Annotated[Path, typer.Argument(help="主工作簿（.xlsx）")],
     month: Annotated[int | None, typer.Option("--month", min=1, max=12, help="月份（默认本月；往年的工作簿默认12月）")] = None,
     report: Annotated[Path | None, typer.Option("--out", help="把本月待办写入一个新的工作簿（A4 可打印）")] = None,
-    today: Annotated[str | None, typer.Option("--today", help="按这一天判断活动是否已过期（默认今天），如 2026-03-08")] = None,
+    today: Annotated[dt.datetime | None, typer.Option("--today", formats=["%Y-%m-%d"],
+                                                      help="按这一天判断活动是否已过期（默认今天），如 2026-03-08")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
     force: Force = False,
 ) -> int:
@@ -92,7 +85,7 @@ def todo(
     _claim([report], [book], force)
     _warn_if_open(book)
     loaded = _load_dated(book, "列出待办")
-    day = _parse_day(today)
+    day = today.date() if today is not None else dt.date.today()
     result = make_todo(loaded, month or default_month(loaded.year, day), day)
     name = str(loaded.settings.get("union_name", ""))
     if report is not None:
@@ -100,11 +93,11 @@ def todo(
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
         return EXIT_OK
-    table = RichTable(title=todo_title(name, result), header_style="bold")
+    table = RichTable(title=_short(todo_title(name, result)), header_style="bold")
     for header in ("工会小组", "事项", "姓名/活动", "说明", "位置"):
         table.add_column(header, overflow="fold")
     for item in result.items:
-        table.add_row(item.group, item.kind, item.name, item.detail, item.cell)
+        table.add_row(_short(item.group), item.kind, _short(item.name), _short(item.detail), item.cell)
     out.print(table if result.items else f"{result.year}年{result.month}月没有待办事项。")
     if report is not None:
         out.print(f"本月待办已写入：{report}")

@@ -13,6 +13,7 @@ from unionxl.cli.app import (
     _claim,
     _guarded,
     _load_dated,
+    _short,
     app,
     out,
 )
@@ -35,5 +36,5 @@ def rollover(
     write_master(target, rolled.settings, rolled.rows)
     out.print(f"已生成 {loaded.year + 1} 年度工作簿：{target}；上年结余 {rolled.settings['opening_balance']:,.2f} 元。")
     if rolled.dropped:
-        out.print(f"未转入的离会会员（{len(rolled.dropped)} 人）：{'、'.join(rolled.dropped)}")
+        out.print(f"未转入的离会会员（{len(rolled.dropped)} 人）：{_short('、'.join(rolled.dropped), 400)}")
     return EXIT_OK

@@ -122,7 +122,6 @@ def write_schools(folder: Path, count: int, seed: int = 1, with_mistakes_every: 
     from unionxl.master.template import write_master
 
     rng = random.Random(seed)
-    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, path in enumerate(school_paths(folder, count), 1):
         size = rng.randint(40, 200)

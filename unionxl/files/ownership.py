@@ -67,13 +67,15 @@ _CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _PROPERTY_RE = re.compile(
     r'<property\b[^>]*\bname="' + PROPERTY + r'"[^>]*>\s*<vt:lpwstr>sha256:([0-9a-f]{64})</vt:lpwstr>\s*</property>')
 
 
 def shown(path: Path | str, limit: int = 80) -> str:
-    """A path as the user typed it, shortened in the middle when very long."""
-    text = str(path)
+    """A path (or text) as the user typed it, on one line: control characters spelled out,
+    shortened in the middle when very long."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(path))
     return text if len(text) <= limit else f"{text[: limit // 2 - 1]}…{text[-(limit // 2):]}"
 
 
