@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.test_cli_texts import LIBRARY_ENGLISH
 from tests.trust_corpus import CASES, TrustCase
 from unionxl.cli import app
 
@@ -56,6 +57,7 @@ def test_trust_case(case: TrustCase, tmp_path: Path, monkeypatch: pytest.MonkeyP
         line = result.stderr.strip()
         assert "\n" not in line, line
         assert _CJK.search(line) and len(line) < 600, line
+        assert not [w for w in LIBRARY_ENGLISH if w in line], line
         text = line
     else:
         assert result.stderr.strip() == "" or "注意" in result.stderr, result.stderr  # no library warning

@@ -137,7 +137,7 @@ def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
             packs = [p for p in kwargs.get("rules") or [] if isinstance(p, Path)]
             if packs:  # a pack of the right shape but wrong types fails later, in a checker or a table
                 err.print(Text.assemble(("无法使用：", "bold red"), _one_line(
-                    f"规则包 {'、'.join(p.name for p in packs)} 中有写法或类型不对的值（{type(exc).__name__}），"
+                    f"规则包 {'、'.join(p.name for p in packs)} 中有写法或类型不对的值（例如该填数字或列表的地方填了文字），"
                     "请对照 docs/fund-rules.md 检查每一项；如果规则包没有问题，请把此信息报告给维护者")))
             else:
                 err.print(Text.assemble(("unionxl 内部错误：", "bold red"),
