@@ -167,6 +167,28 @@ def test_new_year_writes_a_new_file_and_leaves_the_book(tmp_path: Path, monkeypa
     assert result.errors == []
 
 
+def test_new_year_never_replaces_a_next_year_book_the_treasurer_has_filled(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    [school] = write_schools(tmp_path / "s", 1, seed=11)
+    monkeypatch.chdir(tmp_path)
+    run("new_year_book", school)
+    rolled = tmp_path / "master-2026.xlsx"
+    actions, _ = run("new_year_book", school)  # untouched since unionxl made it: made again
+    assert "已生成 2026 年度工作簿" in actions[0]["args"][0]
+    wb = openpyxl.load_workbook(rolled)
+    wb["会员台账"]["B2"] = "新同事"
+    wb.save(rolled)
+    filled = rolled.read_bytes()
+    actions, _ = run("new_year_book", school)
+    assert [a["func"] for a in actions] == ["alert"]
+    message = actions[0]["args"][0]
+    assert message.startswith("无法处理：") and "master-2026.xlsx" in message and "之后被修改过" in message
+    assert "请先把它改名或移到别处" in message and "--force" not in message
+    assert rolled.read_bytes() == filled
+
+
 def test_unusable_book_gets_a_chinese_message_not_a_traceback(demo_book) -> None:
     import unionxl.xl as ux
 
