@@ -99,3 +99,13 @@ def test_every_required_argument_is_asked_for_in_chinese(name: str) -> None:
     line = result.stderr.strip()
     _assert_chinese(line)
     assert "\n" not in line and "缺少" in line
+
+
+def test_no_command_prints_rich_markup() -> None:
+    """The consoles print with markup off (user text like "[/]" stays literal), so a style
+    written as markup would show its brackets: styles go through rich Text instead."""
+    markup = re.compile(r"\[/\]|\[(?:bold|green|yellow|red|dim|cyan|blue|magenta)\b")
+    for path in sorted((Path(__file__).resolve().parent.parent / "unionxl" / "cli").glob("*.py")):
+        found = [line for line in path.read_text(encoding="utf-8").splitlines()
+                 if markup.search(line) and not line.lstrip().startswith("#") and "MARKUP" not in line]
+        assert not found, (path.name, found)

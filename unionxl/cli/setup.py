@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from unionxl.cli.app import _guarded, app, out
 from unionxl.master.macros import master_problems, pinned_xlwings
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
-_MARKS = {OK: "[green]✓ 通过[/]", WARN: "[yellow]! 注意[/]", FAIL: "[bold red]✗ 需处理[/]", SKIP: "[dim]- 跳过[/]"}
+_MARKS = {OK: ("✓ 通过", "green"), WARN: ("! 注意", "yellow"), FAIL: ("✗ 需处理", "bold red"), SKIP: ("- 跳过", "dim")}
 #: re-running the install script mends every failure it can
 REINSTALL = "重新运行 unionxl 安装包中的“安装.bat”"
 #: what the interpreter is asked (one line per answer; importing unionxl.xl pulls in the whole stack)
@@ -305,7 +306,7 @@ def doctor(
             out.print(f"已设置：Excel 使用 {sys.executable}（写入 {conf}）")
     checks = run_checks(book, system)
     for check in checks:
-        out.print(f"{_MARKS[check.status]}  {check.title}：{check.detail}", soft_wrap=True)
+        out.print(Text.assemble(_MARKS[check.status], f"  {check.title}：{check.detail}"), soft_wrap=True)
         if check.fix and check.status in (FAIL, WARN):
             out.print(f"        改法：{check.fix}", soft_wrap=True)
     failed = [c for c in checks if c.status == FAIL]
