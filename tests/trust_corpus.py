@@ -340,6 +340,10 @@ CASES: list[TrustCase] = [
               says=("磁盘空间不足",), fault=disk_full_while_writing),
     TrustCase("target-locked", "validate --report over last run's report, which is open in Excel (rename refused)",
               lambda folder: _over_earlier(folder), says=("正在 Excel/WPS 中打开",), fault=target_locked),
+    TrustCase("target-open-in-excel", "validate --report over last run's report while Excel has it open (~$ owner file)",
+              lambda folder: _open_in(folder, "~$校验结果.xlsx"), says=("正在 Excel/WPS/LibreOffice 中打开",)),
+    TrustCase("target-open-in-libreoffice", "the same while LibreOffice has it open (.~lock.name# file)",
+              lambda folder: _open_in(folder, ".~lock.校验结果.xlsx#"), says=("正在 Excel/WPS/LibreOffice 中打开",)),
     TrustCase("output-is-folder", "validate --report names an existing folder",
               _run("validate", "{book}", "--report", "{folder}"), says=("是一个已有的文件夹",)),
     TrustCase("summary-out-is-folder", "summary --out names an existing folder",
@@ -394,3 +398,10 @@ def _over_earlier(folder: Path) -> list[str]:
     report = folder / "校验结果.xlsx"
     assert CliRunner().invoke(app, ["validate", str(book), "--report", str(report)]).exit_code == 0
     return ["validate", str(book), "--report", str(report)]
+
+
+def _open_in(folder: Path, owner_file: str) -> list[str]:
+    """Last run's report, now open in a spreadsheet program (its owner file lies beside it)."""
+    args = _over_earlier(folder)
+    (folder / owner_file).write_text("某某", encoding="utf-8")
+    return args

@@ -12,7 +12,8 @@ The rule every writing command follows (CLI and Excel door alike):
 * an existing file is replaced only when unionxl wrote it and it is unchanged since;
   anything else (a master, last year's book, a report the treasurer edited, a PDF or
   a Word file unionxl did not write) is refused with one Chinese line naming the file
-  and ``--force``, which replaces it all the same.
+  and ``--force``, which replaces it all the same; so is a file open in Excel, WPS or
+  LibreOffice (their owner file ``~$name`` or ``.~lock.name#`` lies beside it).
 
 How unionxl recognises its own unedited output, by file type:
 
@@ -284,11 +285,20 @@ def decide(target: Path, inputs: Iterable[Path] = (), force: bool = False, hint:
         return
     if not os.path.exists(target):
         raise WriteRefused(f"“{name}”是一个指向不存在文件的链接，unionxl 不会替换它；{hint}")
+    if any(lock.exists() for lock in lock_files(target)):
+        raise WriteRefused(f"“{name}”正在 Excel/WPS/LibreOffice 中打开，请先关闭它再试；{hint}")
     if is_own_unedited(target):
         return
     if _looks_own(target):
         raise WriteRefused(f"“{name}”是 unionxl 生成的，但之后被修改过，unionxl 不会覆盖它（以免丢失修改）；{hint}")
     raise WriteRefused(f"“{name}”已存在，且不是 unionxl 生成的文件，unionxl 不会覆盖它；{hint}")
+
+
+def lock_files(path: Path) -> tuple[Path, Path]:
+    """The owner files Excel/WPS (``~$name.xlsx``) and LibreOffice (``.~lock.name#``) keep
+    beside a file that is open."""
+    path = Path(path)
+    return path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")
 
 
 def _looks_own(path: Path) -> bool:

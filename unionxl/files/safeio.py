@@ -126,4 +126,4 @@ def _umask() -> int:
 
 def lock_file(path: Path) -> Path:
     """The owner file Excel/WPS keeps beside a workbook that is open (``~$name.xlsx``)."""
-    return path.with_name("~$" + path.name)
+    return ownership.lock_files(path)[0]
