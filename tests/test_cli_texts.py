@@ -52,7 +52,7 @@ def test_top_level_help_is_chinese_and_lists_every_command() -> None:
     _assert_chinese(result.stdout)
     assert result.stdout.startswith("用法：unionxl 命令")
     for name, command in _commands().items():
-        assert re.search(rf"^  {re.escape(name)} +{re.escape(command.help.splitlines()[0][:10])}", result.stdout, re.M)
+        assert re.search(rf"^  {re.escape(name)} +{re.escape(command.help.splitlines()[0][:10])}", result.stdout, re.MULTILINE)
 
 
 def test_no_arguments_shows_the_chinese_help() -> None:

@@ -153,7 +153,7 @@ def disk_full_while_writing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> No
     for name in ("write", "writestr"):
         original = getattr(zipfile.ZipFile, name)
 
-        def failing(self, *args, _original=original, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        def failing(self, *args, _original=original, **kwargs):
             calls["n"] += 1
             if calls["n"] > 1:
                 raise _os_error(errno.ENOSPC)
@@ -197,7 +197,7 @@ def changed_while_read(how: str) -> Fault:
 
         original = reader.load_book
 
-        def load(path: Path):  # noqa: ANN202
+        def load(path: Path):
             path = Path(path)
             if how == "truncated":
                 data = path.read_bytes()

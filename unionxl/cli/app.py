@@ -61,14 +61,14 @@ _LINE = 400
 class _Command(typer.core.TyperCommand):
     """A command whose help page is Chinese."""
 
-    def format_help(self, ctx, formatter) -> None:  # noqa: ANN001  (click's objects)
+    def format_help(self, ctx, formatter) -> None:
         formatter.write(_command_help(self, ctx))
 
 
 class _Group(typer.core.TyperGroup):
     """The app: a Chinese help page, and click's usage errors as one Chinese line, exit 2."""
 
-    def format_help(self, ctx, formatter) -> None:  # noqa: ANN001
+    def format_help(self, ctx, formatter) -> None:
         formatter.write(_group_help(self, ctx))
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
@@ -90,7 +90,7 @@ class _App(typer.Typer):
     """``app.command()`` builds :class:`_Command`s, so every command gets the Chinese help."""
 
     def command(self, name: str | None = None, *, cls: type[typer.core.TyperCommand] | None = None,
-                **kwargs: object):  # noqa: ANN201
+                **kwargs: object):
         return super().command(name, cls=cls or _Command, **kwargs)
 
 
@@ -285,11 +285,11 @@ _TYPE_NAMES: dict[type, str] = {int: "整数", float: "数字", str: "文字", P
 _HELP_OPTION = "显示本帮助并退出"
 
 
-def _annotation(command, param) -> tuple[type, typer.models.ParameterInfo | None]:  # noqa: ANN001
+def _annotation(command, param) -> tuple[type, typer.models.ParameterInfo | None]:
     """The Python type and typer info of *param*, read from the command's own type hints."""
     try:
         hints = typing.get_type_hints(command.callback, include_extras=True)
-    except Exception:  # a callback without resolvable hints: describe it from click alone
+    except Exception:  # noqa: BLE001  (a callback without resolvable hints: described from click alone)
         hints = {}
     hint = hints.get(param.name, str)
     info = None
@@ -301,7 +301,7 @@ def _annotation(command, param) -> tuple[type, typer.models.ParameterInfo | None
     return (hint if isinstance(hint, type) else str), info
 
 
-def _expected(command, param) -> str:  # noqa: ANN001
+def _expected(command, param) -> str:
     """What a value of *param* must be: "1 到 12 之间的整数", "路径" ..."""
     kind, info = _annotation(command, param)
     if kind is dt.datetime:
@@ -321,21 +321,21 @@ def _spaced(text: str) -> str:
     return f" {text}" if text[:1].isdigit() else text
 
 
-def _is_flag(param) -> bool:  # noqa: ANN001
+def _is_flag(param) -> bool:
     return bool(getattr(param, "is_flag", False)) or param.name == "help"
 
 
-def _is_help(param, ctx) -> bool:  # noqa: ANN001
+def _is_help(param, ctx) -> bool:
     return any(opt in ctx.help_option_names for opt in param.opts)
 
 
-def _argument_name(param) -> str:  # noqa: ANN001
+def _argument_name(param) -> str:
     """An argument's name on the help page: its help text up to the first bracket or comma."""
     text = re.split(r"[（(，,；;]", getattr(param, "help", None) or "", maxsplit=1)[0].strip()
     return text or "参数"
 
 
-def _describe(command, param, ctx) -> tuple[str, str]:  # noqa: ANN001
+def _describe(command, param, ctx) -> tuple[str, str]:
     """The two columns of *param*'s line on the help page."""
     if param.param_type_name == "argument":
         help_text = getattr(param, "help", None) or ""
@@ -346,8 +346,8 @@ def _describe(command, param, ctx) -> tuple[str, str]:  # noqa: ANN001
     left = " / ".join([*param.opts, *param.secondary_opts])
     extra = []
     if not _is_flag(param):
-        left += f" {_TYPE_NAMES.get(_annotation(command, param)[0], '文字')}"
         kind, info = _annotation(command, param)
+        left += f" {_TYPE_NAMES.get(kind, '文字')}"
         if getattr(info, "min", None) is not None or getattr(info, "max", None) is not None:
             extra.append(_expected(command, param))
         default = param.default
@@ -366,7 +366,7 @@ def _rows(rows: list[tuple[str, str]]) -> list[str]:
     return [f"  {left}{' ' * (width - cell_len(left))}{right}".rstrip() for left, right in rows]
 
 
-def _command_help(command, ctx) -> str:  # noqa: ANN001
+def _command_help(command, ctx) -> str:
     params = [p for p in command.get_params(ctx) if not getattr(p, "hidden", False)]
     arguments = [p for p in params if p.param_type_name == "argument"]
     options = [p for p in params if p.param_type_name != "argument"]
@@ -381,7 +381,7 @@ def _command_help(command, ctx) -> str:  # noqa: ANN001
     return "\n".join(lines) + "\n"
 
 
-def _group_help(group, ctx) -> str:  # noqa: ANN001
+def _group_help(group, ctx) -> str:
     names = group.list_commands(ctx)
     commands = [(n, (group.get_command(ctx, n).help or "").strip().splitlines()[0]) for n in names]
     help_options = [p for p in group.get_params(ctx) if _is_help(p, ctx)]
@@ -394,7 +394,7 @@ def _group_help(group, ctx) -> str:  # noqa: ANN001
     return "\n".join(lines) + "\n"
 
 
-def _option_value(param, argv: list[str]) -> str | None:  # noqa: ANN001
+def _option_value(param, argv: list[str]) -> str | None:
     """The value the user typed for *param* (its last occurrence), to quote it back."""
     found = None
     for i, token in enumerate(argv):
@@ -406,12 +406,12 @@ def _option_value(param, argv: list[str]) -> str | None:  # noqa: ANN001
     return found
 
 
-def _find_option(command, ctx, name: str):  # noqa: ANN001, ANN202
+def _find_option(command, ctx, name: str):
     params = command.get_params(ctx) if command is not None and ctx is not None else []
     return next((p for p in params if name in p.opts or name in p.secondary_opts), None)
 
 
-def _context(exc: Exception, argv: list[str], group):  # noqa: ANN001, ANN202
+def _context(exc: Exception, argv: list[str], group):
     """The error's context; click leaves some errors without one, then the command *argv* names."""
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
@@ -424,7 +424,7 @@ def _context(exc: Exception, argv: list[str], group):  # noqa: ANN001, ANN202
     return ctx
 
 
-def _usage_detail(exc: Exception, argv: list[str], ctx) -> str:  # noqa: ANN001
+def _usage_detail(exc: Exception, argv: list[str], ctx) -> str:
     """click's usage error *exc*, said in Chinese (never its English message)."""
     command = getattr(ctx, "command", None)
     param = getattr(exc, "param", None)
@@ -464,7 +464,7 @@ def _usage_detail(exc: Exception, argv: list[str], ctx) -> str:  # noqa: ANN001
     return "命令行的写法不对"
 
 
-def _show_usage_error(exc: Exception, argv: list[str], group) -> int:  # noqa: ANN001
+def _show_usage_error(exc: Exception, argv: list[str], group) -> int:
     ctx = _context(exc, argv, group)
     if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
         out.print(ctx.get_help(), soft_wrap=True)
