@@ -112,9 +112,8 @@ PACKS = {
     "syntax": ('x = [\n', "不是有效的 TOML"),
     "quote": (_PACK_HEAD + 'note = "没有结束的引号\n', "第 4 行附近"),
     "encoding": (None, "不是 UTF-8"),
-    "head-types": ('[pack]\nid = 5\nname = 6\n', "类型不对"),
     "title-type": (_PACK_HEAD + _RULE.replace('"{title}"', "5").format(types='["节日慰问"]'), "类型不对"),
-    "param-type": (_PACK_HEAD + _RULE.format(title="节日", types='"节日慰问"'), "类型不对"),
+    "param-type": (_PACK_HEAD + _RULE.format(title="节日", types='"节日慰问"'), "visit_types"),
 }
 
 
