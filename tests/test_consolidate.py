@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
+import os
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -56,11 +60,14 @@ def test_consolidation_lists_broken_and_adds_up(bureau: Path, tmp_path: Path) ->
 
     sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("学校汇总").to_python()
     assert sheet[0][:3] == ["工会名称", "文件", "会员人数"]
-    assert sheet[-1][0] == "合计（6 个工会）"
-    assert sheet[-1][2] == totals["members"]
-    assert sheet[-1][12] == pytest.approx(totals["income_fen"] / 100)
+    assert sheet[7][0] == "合计（6 个工会）"
+    assert sheet[7][2] == totals["members"]
+    assert sheet[7][12] == pytest.approx(totals["income_fen"] / 100)
+    assert sheet[9][0] == "未计入的工作簿 2 个（无法读取 2 个），原因见“问题工作簿”"
     listed = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("问题工作簿").to_python()
-    assert {r[0] for r in listed[1:]} == {"renamed.xlsx", "school-900.xlsx", "school-003.xlsx", "school-006.xlsx"}
+    assert listed[0] == ["文件", "工会名称", "问题", "计入汇总", "说明"]
+    assert {(r[0], r[3]) for r in listed[1:]} == {("renamed.xlsx", "否"), ("school-900.xlsx", "否"),
+                                                  ("school-003.xlsx", "是"), ("school-006.xlsx", "是")}
 
 
 def test_generated_schools_are_reproducible(tmp_path: Path) -> None:
@@ -68,3 +75,166 @@ def test_generated_schools_are_reproducible(tmp_path: Path) -> None:
     b = write_schools(tmp_path / "b", 2, seed=5)
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
     assert runner.invoke(app, ["validate", str(a[0])]).exit_code == 0
+
+
+# --- nothing counted twice, nothing of another year, no entry stops the run -----------------------
+
+def _set(path: Path, target: Path, **settings: object) -> None:
+    """*path* saved as *target* with some 设置 values changed, as a treasurer would edit it."""
+    from unionxl.contract.schema import SETTINGS_BY_KEY
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["设置"]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    for key, value in settings.items():
+        ws.cell(rows[SETTINGS_BY_KEY[key].title], 2).value = value
+    wb.save(target)
+
+
+def _summed(*paths: Path) -> dict[str, int]:
+    summaries = [summarize(load_book(p)) for p in paths]
+    return {"members": sum(s.members["total"] for s in summaries),
+            "income_fen": sum(s.journal["income_fen"] for s in summaries),
+            "expense_fen": sum(s.journal["expense_fen"] for s in summaries),
+            "closing_fen": sum(s.balance["closing_fen"] for s in summaries),
+            "visit_fen": sum(s.condolences["amount_fen"] for s in summaries)}
+
+
+@pytest.fixture()
+def mixed(tmp_path: Path) -> Path:
+    """Four 2025 schools, a byte copy, the same union edited in a second file, last year's book, a link loop."""
+    folder = tmp_path / "各校"
+    write_schools(folder, 4, seed=11)
+    shutil.copyfile(folder / "school-001.xlsx", folder / "school-001 - 副本.xlsx")
+    name = str(load_book(folder / "school-002.xlsx").settings.get("union_name"))
+    _set(folder / "school-002.xlsx", folder / "school-002（修改）.xlsx", union_name=name + " ", opening_balance=1)
+    _set(folder / "school-003.xlsx", folder / "school-003-2024.xlsx", year=2024)
+    (folder / "loop-a.xlsx").symlink_to("loop-b.xlsx")
+    (folder / "loop-b.xlsx").symlink_to("loop-a.xlsx")
+    return folder
+
+
+def test_copies_conflicts_other_years_and_loops_are_problems_not_sums(mixed: Path, tmp_path: Path) -> None:
+    before = {p.name: p.read_bytes() for p in mixed.iterdir() if not p.is_symlink()}
+    out = tmp_path / "汇总.xlsx"
+    named_twice = mixed / "school-004.xlsx"
+    result = runner.invoke(app, ["consolidate", str(mixed), str(named_twice), "--out", str(out), "--json"])
+    assert result.exit_code == 1, result.output
+    payload = json.loads(result.stdout)
+    assert payload["year"] == 2025
+    four = str(named_twice)  # named twice: the report shows the path, not the bare name
+    assert [s["file"] for s in payload["schools"]] == ["school-001.xlsx", "school-003.xlsx", four]
+    problems = {(p["file"], p["kind"], p["counted"]) for p in payload["problems"]}
+    assert problems == {
+        ("loop-a.xlsx", "无法读取", False), ("loop-b.xlsx", "无法读取", False),
+        ("school-001 - 副本.xlsx", "重复", False),
+        ("school-002.xlsx", "冲突", False), ("school-002（修改）.xlsx", "冲突", False),
+        ("school-003-2024.xlsx", "年度不符", False),
+        (four, "重复", False),
+    }
+    detail = {p["file"]: p["detail"] for p in payload["problems"]}
+    assert detail["school-001 - 副本.xlsx"] == "与“school-001.xlsx”内容完全相同（副本），只计入“school-001.xlsx”"
+    assert detail[four] == "同一个文件列出了两次（在文件夹“%s”中，又在命令行中指定），只计入一次" % mixed
+    assert detail["school-003-2024.xlsx"] == "“设置”中的年度是 2024，不是本次汇总的 2025 年度，未计入"
+    assert "符号链接循环" in detail["loop-a.xlsx"]
+    assert "都未计入" in detail["school-002.xlsx"] and "“school-002（修改）.xlsx”" in detail["school-002.xlsx"]
+    # Every entry met is in "files", counted or not, with its hash.
+    files = {(f["file"], f["counted"]) for f in payload["files"]}
+    assert len(payload["files"]) == 10 and sum(c for _, c in files) == 3
+    copy = next(f for f in payload["files"] if f["file"] == "school-001 - 副本.xlsx")
+    assert copy["sha256"] == hashlib.sha256((mixed / "school-001.xlsx").read_bytes()).hexdigest()
+    assert copy["union_name"] == payload["schools"][0]["union_name"]
+
+    # The totals are the counted schools' own summaries, nothing else.
+    expected = _summed(mixed / "school-001.xlsx", mixed / "school-003.xlsx", named_twice)
+    assert {k: payload["totals"][k] for k in expected} == expected
+
+    sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("学校汇总").to_python()
+    assert [r[1] for r in sheet[1:4]] == ["school-001.xlsx", "school-003.xlsx", four]
+    assert sheet[4][0] == "合计（3 个工会）" and sheet[4][2] == expected["members"]
+    assert sheet[6][0] == "未计入的工作簿 7 个（无法读取 2 个、重复 2 个、冲突 2 个、年度不符 1 个），原因见“问题工作簿”"
+    listed = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("问题工作簿").to_python()
+    assert {(r[0], r[2], r[3]) for r in listed[1:]} == {(f, k, "否") for f, k, _ in problems}
+    assert {p.name: p.read_bytes() for p in mixed.iterdir() if not p.is_symlink()} == before
+
+    text = runner.invoke(app, ["consolidate", str(mixed), "--out", str(tmp_path / "again.xlsx")])
+    assert "已汇总 2025 年度的 3 个工会" in text.stdout
+    assert "重复（未计入）school-001 - 副本.xlsx" in text.stdout
+    assert "说明：内容完全相同的文件只计入一个：文件名最短的那个" in text.stdout
+
+
+def test_a_tie_of_years_asks_for_year(mixed: Path, tmp_path: Path) -> None:
+    books = [str(mixed / "school-003.xlsx"), str(mixed / "school-003-2024.xlsx")]
+    refused = runner.invoke(app, ["consolidate", *books, "--out", str(tmp_path / "a.xlsx")])
+    assert refused.exit_code == 2
+    assert "工作簿的年度不一（2024 年 1 个、2025 年 1 个）" in refused.stderr and "--year" in refused.stderr
+    assert not (tmp_path / "a.xlsx").exists()
+    chosen = runner.invoke(app, ["consolidate", *books, "--year", "2024", "--out", str(tmp_path / "b.xlsx"), "--json"])
+    payload = json.loads(chosen.stdout)
+    assert [s["file"] for s in payload["schools"]] == ["school-003-2024.xlsx"]
+    assert {(p["file"], p["kind"]) for p in payload["problems"]} >= {("school-003.xlsx", "年度不符")}
+
+
+def test_a_file_that_vanishes_or_changes_mid_run_is_listed(mixed: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    import unionxl.core.consolidate as core
+
+    listed = core.expand
+
+    def list_then_delete(paths):  # the folder is listed, then a file is deleted before it is read
+        listing = listed(paths)
+        (mixed / "school-004.xlsx").unlink()
+        return listing
+
+    first_pass = core._first_pass
+
+    def hash_then_change(reads):  # hashed, then saved again by someone before it is loaded
+        kept = first_pass(reads)
+        _set(mixed / "school-003.xlsx", mixed / "school-003.xlsx", clerk="王老师")
+        return kept
+
+    monkeypatch.setattr(core, "expand", list_then_delete)
+    monkeypatch.setattr(core, "_first_pass", hash_then_change)
+    result = runner.invoke(app, ["consolidate", str(mixed), "--out", str(tmp_path / "a.xlsx"), "--json"])
+    assert result.exit_code == 1, result.output
+    payload = json.loads(result.stdout)
+    assert [s["file"] for s in payload["schools"]] == ["school-001.xlsx"]
+    detail = {p["file"]: (p["kind"], p["detail"]) for p in payload["problems"]}
+    assert detail["school-004.xlsx"] == ("无法读取", "找不到文件（可能已被删除或移走，或是指向不存在文件的链接）")
+    assert detail["school-003.xlsx"] == ("无法读取", "文件在汇总过程中被改动，请等文件保存完毕后重新汇总")
+
+
+def _deny(monkeypatch: pytest.MonkeyPatch, path: Path, method: str) -> None:
+    """chmod 000 *path*; where that does not deny (tests run as root), make *method* fail as the OS would."""
+    path.chmod(0)
+    if os.geteuid() != 0:
+        return
+    real = getattr(Path, method)
+
+    def denied(self: Path, *args: object, **kwargs: object):
+        if self == path:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, method, denied)
+
+
+def test_unreadable_files_and_folders_are_listed_and_the_rest_consolidated(
+        mixed: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    locked = tmp_path / "锁住的文件夹"
+    write_schools(locked, 1, seed=99)
+    _deny(monkeypatch, mixed / "school-004.xlsx", "open")
+    _deny(monkeypatch, locked, "iterdir")
+    try:
+        result = runner.invoke(app, ["consolidate", str(mixed / "school-001.xlsx"), str(mixed / "school-004.xlsx"),
+                                     str(locked), "--out", str(tmp_path / "a.xlsx"), "--json"])
+    finally:
+        (mixed / "school-004.xlsx").chmod(0o644)
+        locked.chmod(0o755)
+    assert result.exit_code == 1, result.output
+    payload = json.loads(result.stdout)
+    assert [s["file"] for s in payload["schools"]] == ["school-001.xlsx"]
+    assert {(p["file"], p["kind"], p["detail"]) for p in payload["problems"]} == {
+        ("school-004.xlsx", "无法读取", "没有读取权限"),
+        ("锁住的文件夹", "无法读取", "文件夹无法打开：没有读取权限，其中的工作簿均未汇总"),
+    }

@@ -28,35 +28,42 @@ from unionxl.contract.errors import UnusableWorkbook
 def consolidate(
     books: Annotated[list[Path], typer.Argument(help="学校工作簿或包含它们的文件夹，可多个")],
     report: Annotated[Path, typer.Option("--out", help="汇总工作簿（新文件）")] = Path("教育工会汇总.xlsx"),
+    year: Annotated[int | None, typer.Option("--year", min=2000, max=2100,
+                                             help="汇总的年度（默认取多数工作簿的年度）；其他年度的工作簿列为问题、不计入")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
     force: Force = False,
 ) -> int:
-    """教育工会汇总所属学校的工作簿：逐个校验、汇总，列出有问题的工作簿。"""
+    """教育工会汇总所属学校的工作簿：逐个校验、汇总，列出有问题、重复或年度不符的工作簿。"""
     from rich.markup import escape
     from rich.progress import Progress
     from rich.text import Text
 
+    from unionxl.core.consolidate import CONFLICT, COPY_RULE, DUPLICATE, UNREADABLE, expand
     from unionxl.core.consolidate import consolidate as run
-    from unionxl.core.consolidate import expand
     from unionxl.reports.workbooks import write_consolidation_report
 
-    paths = expand(books)
-    if not paths:
+    listing = expand(books)
+    if not listing.entries and not listing.problems:
         raise UnusableWorkbook("没有找到 .xlsx 工作簿")
-    _claim([report], paths, force)
+    _claim([report], [e.path for e in listing.entries], force)
     with Progress(console=err, transient=True, disable=as_json) as progress:
-        task = progress.add_task("汇总中", total=len(paths))
-        result = run(paths, advance=lambda path: progress.update(task, advance=1, description=escape(path.name)))
-    write_consolidation_report(report, result)
+        task = progress.add_task("汇总中", total=len(listing))
+        result = run(listing, year=year,
+                     advance=lambda path: progress.update(task, advance=1, description=escape(path.name)))
+    write_consolidation_report(report, result, title=f"{result.year} 年度学校汇总" if result.year else "")
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
     else:
         t = result.totals
-        out.print(f"已汇总 {len(result.rows)} 个工会：会员 {t['members']} 人，慰问 {t['visits']} 人次，"
+        which = f" {result.year} 年度的" if result.year else ""
+        out.print(f"已汇总{which} {len(result.rows)} 个工会：会员 {t['members']} 人，慰问 {t['visits']} 人次，"
                   f"帮扶 {t['hardship_members']} 人、{t['hardship_fen'] / 100:,.2f} 元，"
                   f"收入 {t['income_fen'] / 100:,.2f} 元，支出 {t['expense_fen'] / 100:,.2f} 元。")
         for p in result.problems:
-            out.print(Text.assemble((p.kind, "bold red" if p.kind == "无法读取" else "yellow"),
-                                    _short(f" {p.file} {p.union_name}：{p.detail}", 400)))
+            style = "bold red" if p.kind in (UNREADABLE, CONFLICT) else "yellow"
+            counted = "已计入" if p.counted else "未计入"
+            out.print(Text.assemble((p.kind, style), f"（{counted}）", _short(f"{p.file} {p.union_name}：{p.detail}", 400)))
+        if any(p.kind == DUPLICATE for p in result.problems):
+            out.print(f"说明：{COPY_RULE}。")
         out.print(f"汇总表已写入：{report}")
     return EXIT_ERRORS if result.problems else EXIT_OK

@@ -27,6 +27,12 @@ class ValidationResult:
     def to_dict(self) -> dict[str, object]:
         return {"findings": [f.to_dict() for f in self.findings], "counts": self.counts, "usable": self.usable}
 
+    def digest(self, limit: int = 3) -> str:
+        """The first few errors as one line (cell and message) and how many there are in all,
+        for the commands that go on working on a book with errors and must say so."""
+        first = "；".join(f"{f.cell} {f.message}" for f in self.errors[:limit])
+        return first + (f" 等 {len(self.errors)} 个错误" if len(self.errors) > limit else "")
+
     def unusable_reason(self) -> str:
         """One line for exit code 2: the structural findings, joined."""
         return "；".join(f.message for f in self.findings if f.rule in STRUCTURAL_RULES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -194,6 +195,10 @@ def write_consolidation_report(path: Path, result: Consolidation, title: str = "
             else:
                 letter = column_letter(c)
                 ws.write_formula(total_row, c, f"=SUM({letter}2:{letter}{total_row})", fmt[f"total_{kind}"], cached)
+        if result.not_counted:
+            kinds = Counter(f.kind for f in result.not_counted)
+            ws.write_string(total_row + 2, 0, f"未计入的工作簿 {len(result.not_counted)} 个（"
+                            + "、".join(f"{k} {n} 个" for k, n in kinds.items()) + f"），原因见“{PROBLEMS_SHEET.title}”")
         ws.freeze_panes(1, 1)
         ws.autofilter(0, 0, max(1, len(result.rows)), len(CONSOLIDATION_SHEET.headers) - 1)
         ws.set_paper(9)
@@ -205,9 +210,10 @@ def write_consolidation_report(path: Path, result: Consolidation, title: str = "
             problems.set_column(c, c, width)
             problems.write_string(0, c, header, fmt["head"])
         for r, p in enumerate(result.problems, start=1):
-            for c, value in enumerate((p.file, p.union_name, p.kind, p.detail)):
+            values = (p.file, p.union_name, p.kind, "是" if p.counted else "否", p.detail)
+            for c, value in enumerate(values):
                 problems.write_string(r, c, value, fmt["wrap"])
-            problems.set_row(r, row_height([p.file, p.union_name, p.kind, p.detail], PROBLEMS_SHEET.widths))
+            problems.set_row(r, row_height(values, PROBLEMS_SHEET.widths))
         if not result.problems:
             problems.write_string(1, 0, "所有工作簿均可读取且无错误", fmt["text"])
         problems.set_paper(9)
