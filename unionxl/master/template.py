@@ -16,7 +16,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from unionxl.reports.layout import row_height
+from unionxl.reports.layout import display_width, row_height
 from unionxl.files.safeio import atomic_output
 from unionxl.contract.schema import (
     BALANCE_LEFT_COL, BALANCE_LINES, BALANCE_TOP_ROW, BALANCE_VALUES, BUDGET, BUDGET_TREE, CATEGORY_CODE_NOTE,
@@ -26,6 +26,10 @@ from unionxl.contract.schema import (
 )
 
 Row = Mapping[str, object]
+
+#: a column the contract does not know (a 电话 column the treasurer added): its header title and
+#: one value per data row, written always as values — text as text, never as a formula
+ExtraColumn = tuple[str, Sequence[object]]
 
 #: The VBA project every .xlsm master embeds: built from macros/unionxl.bas by macros/build_vba.py.
 VBA_PROJECT = Path(__file__).resolve().parents[1] / "data" / "vbaProject.bin"
@@ -105,12 +109,17 @@ def write_master(
     settings: Mapping[str, object],
     rows: Mapping[str, Sequence[Row]] | None = None,
     guide_extra: Iterable[str] = (),
+    extra_columns: Mapping[str, Sequence[ExtraColumn]] | None = None,
 ) -> None:
     """Write a master workbook atomically.
 
     ``settings`` maps setting keys to values (defaults fill the rest); ``rows`` maps a
     sheet key to its data rows, each a mapping of column key to value. The budget
-    sheet defaults to the national category tree with no amounts.
+    sheet defaults to the national category tree with no amounts; rows given for 设置
+    are items beyond the contract's (``item``, ``value``, ``note``), written below them.
+    ``extra_columns`` maps a sheet key to columns written after the contract's (on
+    经费预算 after the balance block); their values follow the sheet's rows (on 设置:
+    the contract's items, then the extra rows).
     """
     path = Path(path)
     macros = path.suffix.lower() == ".xlsm"
@@ -124,9 +133,13 @@ def write_master(
         workbook.set_calc_mode("auto")
         formats = _Formats(workbook)
         guide = _write_guide(workbook, formats, list(guide_extra) + (_button_lines() if macros else []))
-        _write_settings(workbook, formats, settings)
+        extras = extra_columns or {}
+        ws = _write_settings(workbook, formats, settings)
+        _write_rows_below(ws, formats, len(SETTING_ITEMS) + 1, rows.get(SETTINGS.key, ()))
+        _write_extra_columns(ws, formats, SETTINGS, extras.get(SETTINGS.key, ()))
         for sheet in INPUT_SHEETS[1:]:
-            _write_sheet(workbook, formats, sheet, rows.get(sheet.key, ()))
+            ws = _write_sheet(workbook, formats, sheet, rows.get(sheet.key, ()))
+            _write_extra_columns(ws, formats, sheet, extras.get(sheet.key, ()))
         if macros:
             _add_macros(workbook, guide, formats)
         workbook.close()
@@ -197,7 +210,7 @@ def _column_format(formats: _Formats, column: Column):
     return formats.get(column.kind, bg_color=_FORMULA_FILL) if column.formula else formats.get(column.kind)
 
 
-def _write_settings(workbook: Workbook, formats: _Formats, values: Mapping[str, object]) -> None:
+def _write_settings(workbook: Workbook, formats: _Formats, values: Mapping[str, object]) -> Worksheet:
     sheet = SETTINGS
     ws = workbook.add_worksheet(sheet.title)
     _header(ws, formats, sheet)
@@ -213,6 +226,37 @@ def _write_settings(workbook: Workbook, formats: _Formats, values: Mapping[str, 
         if setting.choices:
             ws.data_validation(row, col, row, col, {"validate": "list", "source": list(setting.choices)})
     _setup_page(ws, sheet.title, landscape=False)
+    return ws
+
+
+def _write_rows_below(ws: Worksheet, formats: _Formats, first_row: int, rows: Sequence[Row]) -> None:
+    """设置 items beyond the contract's (a 联系电话 line the treasurer added), as they were typed."""
+    for r, row in enumerate(rows, start=first_row):
+        for c, column in enumerate(SETTINGS.columns):
+            _write_value(ws, formats, r, c, row.get(column.key), Kind.TEXT)
+
+
+#: the header fill of a column the treasurer added (the contract's input columns are blue)
+_EXTRA_FILL = "#FFF2CC"
+
+
+def extra_column_start(sheet: Sheet) -> int:
+    """0-based column of the first extra column: after the contract's, on 经费预算 after the balance block."""
+    if sheet is BUDGET:
+        return BALANCE_LEFT_COL + len(BALANCE_VALUES) + 2
+    return len(sheet.columns)
+
+
+def _write_extra_columns(ws: Worksheet, formats: _Formats, sheet: Sheet,
+                         extras: Sequence[ExtraColumn]) -> None:
+    head = formats.get(bold=True, bg_color=_EXTRA_FILL, border=1, align="center", text_wrap=True)
+    for c, (title, values) in enumerate(extras, start=extra_column_start(sheet)):
+        ws.write_string(0, c, title, head)
+        ws.write_comment(0, c, "此列是自行添加的，unionxl 不读取也不校验，结转下一年度时原样带入", {"author": "unionxl"})
+        for r, value in enumerate(values, start=1):
+            _write_value(ws, formats, r, c, value, Kind.TEXT)
+        widest = max([display_width(title)] + [display_width(str(v)) for v in values if v is not None])
+        ws.set_column(c, c, min(40, max(8, widest + 2)))
 
 
 def _write_value(ws: Worksheet, formats: _Formats, row: int, col: int, value: object, kind: Kind, **extra) -> None:
@@ -230,7 +274,7 @@ def _write_value(ws: Worksheet, formats: _Formats, row: int, col: int, value: ob
         ws.write_string(row, col, str(value), formats.get(kind, **extra))
 
 
-def _write_sheet(workbook: Workbook, formats: _Formats, sheet: Sheet, rows: Sequence[Row]) -> None:
+def _write_sheet(workbook: Workbook, formats: _Formats, sheet: Sheet, rows: Sequence[Row]) -> Worksheet:
     ws = workbook.add_worksheet(sheet.title)
     _header(ws, formats, sheet)
     for i, column in enumerate(sheet.columns):
@@ -252,6 +296,7 @@ def _write_sheet(workbook: Workbook, formats: _Formats, sheet: Sheet, rows: Sequ
     if sheet is BUDGET:
         _write_budget_balance(ws, formats)
     _setup_page(ws, sheet.title)
+    return ws
 
 
 def _add_validations(ws: Worksheet, sheet: Sheet, last_row: int) -> None:

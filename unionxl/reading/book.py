@@ -30,6 +30,11 @@ class Table:
     positions: dict[str, int]
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
     formulas: pd.DataFrame | None = None
+    #: the cells of columns the contract does not know (a 电话 column the treasurer added), as
+    #: read, for every body row (blank ones too); columns are 0-based positions, titles in
+    #: ``extra_titles`` ("" for a column without a header). Rollover carries them.
+    extra: pd.DataFrame = field(default_factory=pd.DataFrame)
+    extra_titles: dict[int, str] = field(default_factory=dict)
 
     def ref(self, key: str, row: int) -> str:
         """A1 reference without the sheet, e.g. ``F12``."""
@@ -65,6 +70,8 @@ class Book:
     #: False when a required sheet or column is missing: no further checks make sense
     usable: bool = True
     source: str = ""
+    #: every sheet of the file, in order (empty when the caller cannot tell)
+    sheet_names: list[str] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> Table:
         return self.tables[key]

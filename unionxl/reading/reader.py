@@ -53,6 +53,7 @@ def load_book(path: str | Path) -> Book:
     formulas, errors = scan_sheet_xml(path, list(grids), _formula_letters(grids))
     book = build_tables(grids, formulas, source=str(path))
     book.findings += errors
+    book.sheet_names = list(workbook.sheet_names)
     return coerce_book(book)
 
 
@@ -184,6 +185,13 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+def _title(value: object) -> str:
+    """A header cell as text: 2026.0 is "2026", nothing is ""."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
 def _header_positions(header: list[object]) -> dict[str, list[int]]:
     positions: dict[str, list[int]] = {}
     for i, value in enumerate(header):
@@ -249,12 +257,15 @@ def _table_from_grid(sheet: Sheet, grid: Grid, formula_refs: set[str] | None) ->
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     raw = pd.DataFrame({key: frame[pos] if pos in frame.columns else pd.Series("", index=frame.index, dtype=object)
                         for key, pos in positions.items()}, index=frame.index, dtype=object)
+    claimed = {p for title, places in found.items() if title in known for p in places}
+    titles = {p: _title(header[p] if p < len(header) else None) for p in frame.columns if p not in claimed}
+    extra = frame[[p for p, title in titles.items() if title or not (frame[p].isna() | frame[p].isin(_BLANKS)).all()]]
     input_keys = [c.key for c in sheet.input_columns if c.key in raw.columns]
     if input_keys:
         inputs = raw[input_keys]
         blank = (inputs.isna() | inputs.isin(_BLANKS)).all(axis=1)
         raw = raw.loc[~blank]
-    table = Table(sheet, raw, positions)
+    table = Table(sheet, raw, positions, extra=extra, extra_titles={p: titles[p] for p in extra.columns})
     if formula_refs is not None and sheet.formula_columns:
         table.formulas = pd.DataFrame({
             c.key: [f"{column_letter(positions[c.key])}{r}" in formula_refs for r in raw.index]
