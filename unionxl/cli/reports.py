@@ -21,6 +21,7 @@ from unionxl.cli.app import (
     _short,
     _warn_if_open,
     app,
+    err,
     out,
 )
 from unionxl.contract.errors import UnusableWorkbook
@@ -49,7 +50,8 @@ def summary(
     _claim([report.with_suffix(".pdf")] if pdf else [], [book], force, suffixes=(".pdf",))
     _warn_if_open(book)
     loaded = _load_usable(book)
-    counts = validate_book(loaded).counts
+    checked = validate_book(loaded)
+    counts = checked.counts
     result = summarize(loaded)
     if report is not None:
         write_summary_report(report, result, source=book, validation_counts=counts)
@@ -59,10 +61,12 @@ def summary(
         sys.stdout.write(json.dumps(result.to_dict() | {"validation": counts}, ensure_ascii=False) + "\n")
     else:
         out.print(result.narrative or "（工作簿中暂无可汇总的数据）")
-        if counts["error"]:
-            out.print(f"注意：工作簿有 {counts['error']} 个错误，汇总数字可能不准确，请先运行 unionxl validate。", style="yellow")
-        if report is not None:
-            out.print(f"年度汇总已写入：{report}" + (f"，PDF：{report.with_suffix('.pdf')}" if pdf else ""))
+    if checked.errors:  # on stderr beside --json: the JSON stays clean and the warning is still seen
+        errors = f"工作簿有 {len(checked.errors)} 个错误，汇总数字可能不准确：{checked.digest()}"
+        (err if as_json else out).print(_short(f"注意：{errors}。请运行 unionxl validate 查看全部并改正。", 600),
+                                        style="yellow")
+    if report is not None and not as_json:
+        out.print(f"年度汇总已写入：{report}" + (f"，PDF：{report.with_suffix('.pdf')}" if pdf else ""))
     return EXIT_OK
 
 
