@@ -211,3 +211,21 @@ def test_udfs_are_plain_functions_underneath() -> None:
     assert cap_yuan("结婚", "全国") == ""
     assert open_errors([["级别", "规则", "表", "单元格", "说明", "建议"], ["错误"], ["警告"], ["错误"]]) == 2
     assert open_errors(None) == 0
+
+
+def test_new_year_carries_added_columns_and_says_what_it_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.treasurer import treasurers_book
+
+    source = tmp_path / "2025.xlsx"
+    treasurers_book(source)
+    monkeypatch.chdir(tmp_path)
+    actions, _ = run("new_year_book", source)
+    [alert] = [a["args"][0] for a in actions if a["func"] == "alert"]
+    assert "注意：本工作簿有 4 个错误，已照原样结转：" in alert and "使用说明" in alert
+    rolled = CalamineWorkbook.from_path(str(tmp_path / "master-2026.xlsx"))
+    members = rolled.get_sheet_by_name("会员台账").to_python()
+    phone = members[0].index("联系电话")
+    assert members[1][phone] == 13800138000 and members[2][phone] == "138-0013-8001"
+    assert members[1][members[0].index("家庭住址")] == "𡈽𡌛村🎉3号"
+    guide = [r[0] for r in rolled.get_sheet_by_name("使用说明").to_python()]
+    assert "【从上一年度结转】" in guide

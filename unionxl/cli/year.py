@@ -12,11 +12,12 @@ from unionxl.cli.app import (
     Force,
     _claim,
     _guarded,
-    _load_dated,
+    _read,
     _short,
     app,
     out,
 )
+from unionxl.contract.errors import UnusableWorkbook
 
 
 @app.command()
@@ -26,15 +27,33 @@ def rollover(
     target: Annotated[Path, typer.Option("--out", help="下一年度工作簿（新文件）")],
     force: Force = False,
 ) -> int:
-    """生成下一年度的主工作簿：保留会员和预算科目，结转上年结余，清空会费与流水；原文件不变。"""
+    """生成下一年度的主工作簿：带入设置、会员、活动日历和预算科目（含备注和自行添加的列），结转上年结余，清空会费与流水；原文件不变。"""
+    from unionxl.core.validate import validate_book
     from unionxl.core.year.rollover import rollover as roll
     from unionxl.master.template import write_master
 
     _claim([target], [book], force, suffixes=(".xlsx", ".xlsm"))
-    loaded = _load_dated(book, "结转")
-    rolled = roll(loaded)
-    write_master(target, rolled.settings, rolled.rows)
+    loaded = _read(book)
+    checked = validate_book(loaded)
+    if not checked.usable:
+        raise UnusableWorkbook(checked.unusable_reason())
+    if loaded.year is None:
+        where = loaded.settings.cells.get("year")
+        typed = next((f"{f.cell}：{f.message}" for f in checked.findings if where and f.cell == where), "“设置”中没有年度")
+        raise UnusableWorkbook(f"不知道下一年度是哪一年（{typed}），请先改正“设置”中的年度再结转")
+    rolled = roll(loaded, checked)
+    write_master(target, rolled.settings, rolled.rows, guide_extra=rolled.guide, extra_columns=rolled.extra_columns)
     out.print(f"已生成 {loaded.year + 1} 年度工作簿：{target}；上年结余 {rolled.settings['opening_balance']:,.2f} 元。")
     if rolled.dropped:
         out.print(f"未转入的离会会员（{len(rolled.dropped)} 人）：{_short('、'.join(rolled.dropped), 400)}")
+    if rolled.not_carried:
+        out.print("未照原样带入的内容：")
+    for line in rolled.not_carried:
+        out.print(f"  · {_short(line, 400)}")
+    if rolled.as_typed:
+        out.print(_short(f"按原文字带入（不是有效的数字或日期，请在新工作簿中改正）：{len(rolled.as_typed)} 个单元格，"
+                         + "、".join(rolled.as_typed[:5]) + ("等" if len(rolled.as_typed) > 5 else ""), 600))
+    if checked.errors:
+        errors = f"本年度工作簿有 {len(checked.errors)} 个错误，已照原样结转：{checked.digest()}"
+        out.print(_short(f"注意：{errors}。请运行 unionxl validate 查看全部并改正。", 600), style="yellow")
     return EXIT_OK

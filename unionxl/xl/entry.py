@@ -70,10 +70,13 @@ def _new_year(book: xw.Book) -> str:
     suffix = ".xlsm" if here.suffix.lower() == ".xlsm" else ".xlsx"  # a book with buttons rolls into one
     target = here.with_name(f"{here.stem}-{core.year + 1}{suffix}")
     check(target, inputs=[here], hint="请先把它改名或移到别处，再点“新年度”")  # never a file unionxl did not write
-    rolled = rollover(core)
-    write_master(target, rolled.settings, rolled.rows)
+    checked = run_validation(core)
+    rolled = rollover(core, checked)
+    write_master(target, rolled.settings, rolled.rows, guide_extra=rolled.guide, extra_columns=rolled.extra_columns)
     dropped = f"；未转入的离会会员：{'、'.join(rolled.dropped)}" if rolled.dropped else ""
-    return f"已生成 {core.year + 1} 年度工作簿：{target}（本工作簿未改动）{dropped}"
+    errors = f"。注意：本工作簿有 {len(checked.errors)} 个错误，已照原样结转：{checked.digest()}" if checked.errors else ""
+    return (f"已生成 {core.year + 1} 年度工作簿：{target}（本工作簿未改动）{dropped}{errors}。"
+            f"带入和未带入的内容写在新工作簿的“使用说明”中。")
 
 
 def validate_book(book: xw.Book | None = None) -> None:

@@ -12,7 +12,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from unionxl.contract.schema import ACT_PLANNED
-from unionxl.core.year.festivals import festival_date, festival_in, is_workday, plan_data, previous_workday
+from unionxl.core.year.festivals import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    festival_date,
+    festival_in,
+    is_workday,
+    plan_data,
+    previous_workday,
+)
 
 
 @dataclass(frozen=True)
@@ -67,20 +75,24 @@ def _same_day(day: dt.date, year: int) -> dt.date:
 
 
 def redate(activity: str, day: dt.date, year: int) -> dt.date:
-    """Where a calendar row dated *day* belongs in *year*.
+    """Where a calendar row dated *day* (in the year before *year*) belongs in *year*.
 
     A row on a working day is kept on one (moved back past weekends and holidays); a
-    row deliberately on a weekend keeps its date.
+    row deliberately on a weekend keeps its date. A date more than a year away from the
+    year before *year* is a typo year (2062 for 2026): it is read as the same day of that year.
     """
     item = next((p for p in plan_items() if p.activity == activity), None)
     if item is not None:
         return item.date_in(year)
+    if abs(day.year - (year - 1)) > 1:
+        day = _same_day(day, year - 1)
     moved = _same_day(day, year)
     festival = festival_in(activity)
-    if festival is not None:
-        shift = year - day.year
-        nearest = min((day.year - 1, day.year, day.year + 1),
-                      key=lambda y: abs((festival_date(festival.key, y) - day).days))
+    shift = year - day.year
+    years = [y for y in (day.year - 1, day.year, day.year + 1) if FIRST_YEAR <= min(y, y + shift)
+             and max(y, y + shift) <= LAST_YEAR]
+    if festival is not None and years:
+        nearest = min(years, key=lambda y: abs((festival_date(festival.key, y) - day).days))
         candidate = festival_date(festival.key, nearest + shift) + (day - festival_date(festival.key, nearest))
         if candidate.year == year:
             moved = candidate
