@@ -100,10 +100,10 @@ def _summed(*paths: Path) -> dict[str, int]:
             "visit_fen": sum(s.condolences["amount_fen"] for s in summaries)}
 
 
-@pytest.fixture()
-def mixed(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def mixed_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Four 2025 schools, a byte copy, the same union edited in a second file, last year's book, a link loop."""
-    folder = tmp_path / "各校"
+    folder = tmp_path_factory.mktemp("mixed") / "各校"
     write_schools(folder, 4, seed=11)
     shutil.copyfile(folder / "school-001.xlsx", folder / "school-001 - 副本.xlsx")
     name = str(load_book(folder / "school-002.xlsx").settings.get("union_name"))
@@ -112,6 +112,12 @@ def mixed(tmp_path: Path) -> Path:
     (folder / "loop-a.xlsx").symlink_to("loop-b.xlsx")
     (folder / "loop-b.xlsx").symlink_to("loop-a.xlsx")
     return folder
+
+
+@pytest.fixture()
+def mixed(mixed_once: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the mixed folder (links kept as links) for a test that deletes or changes files."""
+    return Path(shutil.copytree(mixed_once, tmp_path / "各校", symlinks=True))
 
 
 def test_copies_conflicts_other_years_and_loops_are_problems_not_sums(mixed: Path, tmp_path: Path) -> None:
@@ -238,3 +244,15 @@ def test_unreadable_files_and_folders_are_listed_and_the_rest_consolidated(
         ("school-004.xlsx", "无法读取", "没有读取权限"),
         ("锁住的文件夹", "无法读取", "文件夹无法打开：没有读取权限，其中的工作簿均未汇总"),
     }
+
+
+def test_last_runs_report_inside_the_folder_is_not_a_school(tmp_path: Path) -> None:
+    folder = tmp_path / "各校"
+    write_schools(folder, 2, seed=3)
+    out = folder / "汇总.xlsx"
+    for _ in range(2):
+        result = runner.invoke(app, ["consolidate", str(folder), "--out", str(out), "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["problems"] == []
+    named = runner.invoke(app, ["consolidate", str(out), "--out", str(out)])
+    assert named.exit_code == 2 and "就是输入的文件" in named.stderr

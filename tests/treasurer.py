@@ -34,6 +34,7 @@ def treasurers_book(path: Path) -> None:
     m.cell(4, col(m, "月工资基数"), "1,200元")
     m.cell(5, col(m, "出生日期"), "1980年3月8日")
     m.cell(6, col(m, "出生日期"), "不详")
+    m.cell(8, col(m, "出生日期"), dt.datetime(1900, 1, 1))  # a placeholder some treasurers type for "unknown"
     m.cell(7, col(m, "应缴月会费"), 25)  # a formula overwritten with a value
     m.cell(400, phone, "表格下方的备忘")  # on no member's row
     c = wb["活动日历"]

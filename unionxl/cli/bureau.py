@@ -40,9 +40,12 @@ def consolidate(
 
     from unionxl.core.consolidate import CONFLICT, COPY_RULE, DUPLICATE, UNREADABLE, expand
     from unionxl.core.consolidate import consolidate as run
+    from unionxl.files.ownership import same_file
     from unionxl.reports.workbooks import write_consolidation_report
 
     listing = expand(books)
+    # last run's report, found in a listed folder, is no school; named as a book, _claim refuses it
+    listing.entries = [e for e in listing.entries if not (e.folder and same_file(report, e.path))]
     if not listing.entries and not listing.problems:
         raise UnusableWorkbook("没有找到 .xlsx 工作簿")
     _claim([report], [e.path for e in listing.entries], force)

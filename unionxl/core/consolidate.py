@@ -15,6 +15,7 @@ which one is right; books of another year than the consolidation's are not summe
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -164,10 +165,11 @@ def _is_dir(path: Path) -> bool:
 def _hash(path: Path, copy: Path | None = None) -> str:
     """SHA-256 of the file's bytes, optionally copying them to *copy* in the same read."""
     digest = hashlib.sha256()
-    with path.open("rb") as src, (copy.open("wb") if copy else open(os.devnull, "wb")) as dst:
+    with path.open("rb") as src, (copy.open("wb") if copy else contextlib.nullcontext()) as dst:
         while chunk := src.read(1 << 20):
             digest.update(chunk)
-            dst.write(chunk)
+            if dst is not None:
+                dst.write(chunk)
     return digest.hexdigest()
 
 

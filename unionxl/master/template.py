@@ -259,13 +259,20 @@ def _write_extra_columns(ws: Worksheet, formats: _Formats, sheet: Sheet,
         ws.set_column(c, c, min(40, max(8, widest + 2)))
 
 
+_FIRST_DAY = dt.date(1900, 1, 1)
+
+
 def _write_value(ws: Worksheet, formats: _Formats, row: int, col: int, value: object, kind: Kind, **extra) -> None:
     """Write by Python type: text is always a string cell, never parsed as a formula."""
     if value is None or value == "":
         ws.write_blank(row, col, None, formats.get(kind, **extra))
     elif isinstance(value, (dt.date, dt.datetime)):
         stamp = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-        ws.write_datetime(row, col, stamp, formats.get(Kind.DATE, **extra))
+        if stamp.date() == _FIRST_DAY:  # xlsxwriter takes 1900-01-01 for "a time only" and writes serial 0
+            ws.write_number(row, col, 1 + (stamp - dt.datetime.combine(_FIRST_DAY, dt.time())) / dt.timedelta(days=1),
+                            formats.get(Kind.DATE, **extra))
+        else:
+            ws.write_datetime(row, col, stamp, formats.get(Kind.DATE, **extra))
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, formats.get(kind, **extra))
     elif isinstance(value, (int, float)):

@@ -257,17 +257,21 @@ def _members(roll: _Roll, source_year: int) -> None:
 
 def _calendar(roll: _Roll) -> None:
     table = roll.book[CALENDAR.key]
-    notes = {p.activity: p for p in plan_items() if p.festival}
+    plan = {p.activity: p for p in plan_items()}
     planned = []
     for r in table.raw.index:
         row = roll.carried_row(table, r)
+        activity = str(table.data.at[r, "activity"])
         day = _day(table.data.at[r, "date"]) or _day(table.raw.at[r, "date"])
-        date = redate(str(table.data.at[r, "activity"]), day, roll.year) if day is not None else None
+        if day is not None:
+            date = redate(activity, day, roll.year)
+        else:  # a row of the standard plan is dated from the plan even when its date did not read
+            date = plan[activity].date_in(roll.year) if activity in plan else None
         row["date"] = date if date is not None else _cell(table.raw.at[r, "date"])
         row["month"] = date.month if date is not None else _cell(table.raw.at[r, "month"])
         row["status"] = ACT_PLANNED
-        item = notes.get(str(row.get("activity")))
-        if item is not None and row.get("note") == item.festival_note(roll.year - 1):
+        item = plan.get(activity)
+        if item is not None and item.festival and row.get("note") == item.festival_note(roll.year - 1):
             row["note"] = item.festival_note(roll.year)  # the plan's own 备注 names the festival's new day
         month = row["month"] if isinstance(row["month"], (int, float)) else 13
         planned.append(((month, date or dt.date.max), row, r))
