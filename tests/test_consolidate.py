@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from unionxl.cli import app
 from unionxl.core.consolidate import write_schools
-from unionxl.reading.reader import load_book
 from unionxl.core.summary import summarize
+from unionxl.reading.reader import load_book
 
 runner = CliRunner()
 
@@ -140,7 +140,7 @@ def test_copies_conflicts_other_years_and_loops_are_problems_not_sums(mixed: Pat
     }
     detail = {p["file"]: p["detail"] for p in payload["problems"]}
     assert detail["school-001 - 副本.xlsx"] == "与“school-001.xlsx”内容完全相同（副本），只计入“school-001.xlsx”"
-    assert detail[four] == "同一个文件列出了两次（在文件夹“%s”中，又在命令行中指定），只计入一次" % mixed
+    assert detail[four] == f"同一个文件列出了两次（在文件夹“{mixed}”中，又在命令行中指定），只计入一次"
     assert detail["school-003-2024.xlsx"] == "“设置”中的年度是 2024，不是本次汇总的 2025 年度，未计入"
     assert "符号链接循环" in detail["loop-a.xlsx"]
     assert "都未计入" in detail["school-002.xlsx"] and "“school-002（修改）.xlsx”" in detail["school-002.xlsx"]

@@ -24,13 +24,19 @@ from unionxl.reading.reader import load_book
 runner = CliRunner()
 
 
+def _rolled(source: Path, target: Path):
+    """`unionxl rollover source --out target`, which succeeds and leaves the source's bytes alone."""
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    result = runner.invoke(app, ["rollover", str(source), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == before
+    return result
+
+
 def test_rollover_keeps_members_carries_balance_and_validates(tmp_path: Path) -> None:
     [school] = write_schools(tmp_path / "s", 1, seed=21)
-    before = hashlib.sha256(school.read_bytes()).hexdigest()
     target = tmp_path / "next.xlsx"
-    result = runner.invoke(app, ["rollover", str(school), "--out", str(target)])
-    assert result.exit_code == 0, result.output
-    assert hashlib.sha256(school.read_bytes()).hexdigest() == before
+    result = _rolled(school, target)
 
     old, new = load_book(school), load_book(target)
     members = old["members"].data
@@ -88,11 +94,8 @@ def test_rollover_carries_every_typed_cell(tmp_path: Path, saved_by: str, reques
         from unionxl.files.office import convert
 
         source = convert(source, "xlsx", tmp_path / "lo")
-    before = hashlib.sha256(source.read_bytes()).hexdigest()
     target = tmp_path / "2026.xlsx"
-    result = runner.invoke(app, ["rollover", str(source), "--out", str(target)])
-    assert result.exit_code == 0, result.output
-    assert hashlib.sha256(source.read_bytes()).hexdigest() == before
+    result = _rolled(source, target)
     old, new = load_book(source), load_book(target)
     rolled = rollover(old)
     assert new.year == 2026
@@ -179,8 +182,7 @@ def test_rollover_carries_every_typed_cell(tmp_path: Path, saved_by: str, reques
 def test_rollover_says_which_errors_the_source_has_and_still_works(tmp_path: Path) -> None:
     source = tmp_path / "2025.xlsx"
     treasurers_book(source)
-    result = runner.invoke(app, ["rollover", str(source), "--out", str(tmp_path / "2026.xlsx")])
-    assert result.exit_code == 0
+    result = _rolled(source, tmp_path / "2026.xlsx")
     first = [f for f in validate_path(source).errors][:3]
     line = " ".join(result.stdout.split())
     assert f"注意：本年度工作簿有 4 个错误，已照原样结转：{first[0].cell} {first[0].message}" in line
@@ -205,8 +207,7 @@ def test_a_calendar_date_with_a_typo_year_rolls_over(template: Path, tmp_path: P
     assert [f.cell for f in warnings] == ["活动日历!B2", "活动日历!B3", "活动日历!B4"]
     assert all(f.severity == "warning" for f in warnings)
     target = tmp_path / "2027.xlsx"
-    result = runner.invoke(app, ["rollover", str(template), "--out", str(target)])
-    assert result.exit_code == 0, result.output
+    _rolled(template, target)
     calendar = load_book(target)["calendar"].data.set_index("activity")
     # Read as the same day of 2026, then moved to 2027: 2026-03-06 is a Friday → 2027-03-05, a Friday;
     # 中秋 2026-09-25 minus 5 days → 中秋 2027-09-15 minus 5 = 09-10; 1900-01-01 → 2026-01-01 (元旦), kept.
