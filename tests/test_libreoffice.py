@@ -162,3 +162,24 @@ def test_new_years_calendar_prints_with_its_festival_dates(soffice: str, tmp_pat
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     line = next(x for x in text.splitlines() if "重阳节慰问退休老教师" in x)
     assert "2027-10-08" in line and "重阳：10月8日" in line
+
+
+def test_a_rolled_book_without_dues_yet_recalculates_without_errors(soffice: str, tmp_path: Path) -> None:
+    """Next year's book has members and no dues: 欠缴 is the whole year owed, not #VALUE!."""
+    from typer.testing import CliRunner
+
+    from unionxl.cli import app
+    from unionxl.core.consolidate import write_schools
+    from unionxl.core.validate import validate_book
+
+    [school] = write_schools(tmp_path / "s", 1, seed=4)
+    target = tmp_path / "next.xlsx"
+    assert CliRunner().invoke(app, ["rollover", str(school), "--out", str(target)]).exit_code == 0
+    original, recalculated = _recalculated(target, tmp_path)
+    assert _assert_same_totals(original, recalculated) > 100
+    members = recalculated["members"].raw
+    owing = _fen(members["monthly_dues"]).notna()
+    assert owing.sum() > 50
+    arrears = _fen(members["arrears"])[owing]  # no month paid yet: the months owed × 应缴月会费, never #VALUE!
+    assert arrears.notna().all() and (arrears == _fen(members["monthly_dues"])[owing] * 12).sum() > 50
+    assert [f for f in validate_book(recalculated).findings if f.rule == "cell-error"] == []

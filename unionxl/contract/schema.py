@@ -147,7 +147,7 @@ _DUE_FROM = 'IF({join_date}="",1,IF(YEAR({join_date})<{@year},1,IF(YEAR({join_da
 _DUE_TO = ('IF(OR({status}="' + STATUS_ACTIVE + '",{status}="",{status_date}=""),12,'
            'IF(YEAR({status_date})<{@year},0,IF(YEAR({status_date})>{@year},12,MONTH({status_date}))))')
 ARREARS_FORMULA = ('=IF({monthly_dues}="","",{monthly_dues}*MAX(0,' + _DUE_TO + "-" + _DUE_FROM
-                   + "+1)-{paid_total})")
+                   + "+1)-N({paid_total}))")  # N(): 全年实缴 is "" until a month is paid, and x-"" is #VALUE!
 
 SETTINGS = Sheet(
     "settings", "设置",
