@@ -229,3 +229,4 @@ def test_new_year_carries_added_columns_and_says_what_it_left(tmp_path: Path, mo
     assert members[1][members[0].index("家庭住址")] == "𡈽𡌛村🎉3号"
     guide = [r[0] for r in rolled.get_sheet_by_name("使用说明").to_python()]
     assert "【从上一年度结转】" in guide
+    assert any("“通讯录” 未带入" in line for line in guide)

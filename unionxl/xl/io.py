@@ -48,6 +48,7 @@ def read_book(book: xw.Book) -> Book:
                 if isinstance(text, str) and text.startswith("=")
             }
     core = coerce_book(build_tables(grids, formulas, source=book.name))
+    core.sheet_names = names
     if not core.usable:
         raise UnusableWorkbook("；".join(f.message for f in core.findings if f.severity == ERROR), core.findings)
     return core
