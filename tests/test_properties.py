@@ -12,6 +12,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 from hypothesis import HealthCheck, given, settings, strategies as st
 from typer.testing import CliRunner
 
@@ -20,7 +21,7 @@ from unionxl.cli import app
 from unionxl.reading.coerce import coerce_book
 from unionxl.reading.reader import build_tables
 from unionxl.contract.schema import (
-    BUDGET_TREE, DIRECTIONS, MEMBER_STATUSES, MONTH_KEYS, SETTING_ITEMS, SETTINGS, SHEETS, VISIT_FORMS,
+    ACTIVITY_CATEGORIES, ACTIVITY_STATUSES, BUDGET_TREE, DIRECTIONS, MEMBER_STATUSES, MONTH_KEYS, SETTING_ITEMS, SETTINGS, SHEETS, VISIT_FORMS,
     VISIT_TYPES,
 )
 from unionxl.core.summary import summarize
@@ -126,3 +127,41 @@ def test_files_through_the_cli_never_crash(tmp_path: Path, members, journal) -> 
     result = CliRunner().invoke(app, ["validate", str(path), "--json"])
     assert result.exit_code in (0, 1), result.output
     assert "内部错误" not in result.stderr
+
+
+valid_activity = st.fixed_dictionaries({
+    "month": st.integers(1, 12), "date": st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)),
+    "activity": st.sampled_from(["春节送温暖：慰问全体教职工", "中秋节茶话会", "重阳节慰问退休教师", "教职工读书会", "端午节包粽子"])
+    | st.text(max_size=8),
+    "category": st.sampled_from(ACTIVITY_CATEGORIES), "status": st.sampled_from(ACTIVITY_STATUSES),
+    "note": st.text(max_size=8),
+})
+
+
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(any_row(valid_member, "members"), max_size=5), st.lists(any_row(valid_activity, "calendar"), max_size=5))
+def test_any_workbook_rolls_over_keeping_what_was_typed(members, calendar) -> None:
+    """Whatever the cells hold (typo years, text in number cells), rollover works and copies every kept cell."""
+    from unionxl.core.year.rollover import NOT_COPIED, rollover
+
+    grids = {SHEETS["settings"].title: settings_grid(), SHEETS["members"].title: grid("members", members),
+             SHEETS["calendar"].title: grid("calendar", calendar), SHEETS["journal"].title: grid("journal", []),
+             SHEETS["visits"].title: grid("visits", []), SHEETS["budget"].title: grid("budget", [])}
+    book = coerce_book(build_tables(grids, None))
+    rolled = rollover(book, validate_book(book))
+    for key in ("members", "calendar"):
+        table = book[key]
+        assert len(set(rolled.origins[key])) == len(rolled.rows[key])
+        for row, origin in zip(rolled.rows[key], rolled.origins[key]):
+            for column in table.sheet.input_columns:
+                raw = table.raw.at[origin, column.key]
+                if column.key in NOT_COPIED.get(key, {}) or raw is None or raw == "" or pd.isna(raw):
+                    continue
+                written = row[column.key]
+                if isinstance(raw, dt.date) and not dt.date(1900, 1, 1) <= raw <= dt.date(2100, 12, 31):
+                    assert written == raw.isoformat()  # a date Excel cannot hold, kept as its text
+                else:
+                    assert written == raw and type(written) is type(raw), (key, column.key, raw, written)
+    for row, origin in zip(rolled.rows["calendar"], rolled.origins["calendar"]):
+        if isinstance(book["calendar"].raw.at[origin, "date"], dt.date):
+            assert isinstance(row["date"], dt.date) and row["date"].year == YEAR + 1 and row["month"] == row["date"].month

@@ -114,18 +114,10 @@ def _cell(value: object) -> object:
 
 
 def _day(value: object) -> dt.date | None:
-    """A typed or raw date cell as a date, whatever its year (a typo year is re-dated, not lost)."""
-    value = _cell(value)
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10])  # a date beyond 2100, made text by _cell
-        except ValueError:
-            return None
-    return None
+    """A typed or raw date cell as a date, whatever its year (a typo year is re-dated, not lost); text is not a date."""
+    if _missing(value) or not isinstance(value, dt.date):
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _names(cells: Sequence[str]) -> str:
@@ -138,15 +130,22 @@ class _Roll:
     def __init__(self, book: Book, year: int) -> None:
         self.book, self.year = book, year
         self.rolled = Rollover({}, {})
+        self._raw: dict[str, dict[int, dict[str, object]]] = {}
+
+    def raw(self, table: Table) -> dict[int, dict[str, object]]:
+        """The sheet's cells as read, row → column key → value (one conversion, not a lookup per cell)."""
+        if table.sheet.key not in self._raw:
+            self._raw[table.sheet.key] = table.raw.to_dict("index")
+        return self._raw[table.sheet.key]
 
     def carried_row(self, table: Table, row: int) -> dict[str, object]:
         """The cells of *row* that are copied as typed: every input column not in NOT_COPIED."""
         skip = NOT_COPIED.get(table.sheet.key, {})
-        out = {c.key: _cell(table.raw.at[row, c.key]) for c in table.sheet.input_columns
-               if c.key not in skip and c.key in table.raw}
+        cells = self.raw(table)[row]
+        out = {c.key: _cell(cells[c.key]) for c in table.sheet.input_columns if c.key not in skip and c.key in cells}
         for (sheet, source), target in MOVED.items():
-            if sheet == table.sheet.key and source in table.raw:
-                out[target] = _cell(table.raw.at[row, source])
+            if sheet == table.sheet.key and source in cells:
+                out[target] = _cell(cells[source])
         return out
 
     def sheet(self, sheet: Sheet, rows: list[dict[str, object]], origins: list[int | None]) -> None:
@@ -155,10 +154,14 @@ class _Roll:
         table = self.book[sheet.key]
         self.extras(table, origins)
         source_of = {target: source for (key, source), target in MOVED.items() if key == sheet.key}
+        numeric = [c.key for c in sheet.input_columns if c.kind not in (Kind.TEXT, Kind.CHOICE) and c.key in table.data]
+        untyped = table.data[numeric].isna().to_dict("index")  # where a number or date did not read
+        cells = self.raw(table)
         for excel_row, (row, origin) in enumerate(zip(rows, origins), start=2):
             for key, value in row.items():
                 source = source_of.get(key, key)
-                if origin is not None and source in table.data and _not_typed(table, source, origin, value):
+                if (origin is not None and value is not None and untyped[origin].get(source)
+                        and value == _cell(cells[origin][source])):
                     self.rolled.as_typed.append(f"{sheet.title}!{column_letter(sheet.index(key))}{excel_row}“{value}”")
 
     def extras(self, table: Table, origins: list[int | None]) -> None:
@@ -189,9 +192,10 @@ class _Roll:
         """Formula cells the treasurer had overwritten with a value: next year has the formula again."""
         if table.formulas is None:
             return
-        cells = [table.cell(c.key, r) for r in rows for c in table.sheet.formula_columns
-                 if c.key in table.formulas and c.key in table.raw and not table.formulas.at[r, c.key]
-                 and _cell(table.raw.at[r, c.key]) is not None]
+        keys = [c.key for c in table.sheet.formula_columns if c.key in table.formulas and c.key in table.raw]
+        values = table.raw.loc[rows, keys]
+        overwritten = (~table.formulas.loc[rows, keys].astype(bool) & values.notna() & values.ne("")).stack()
+        cells = [table.cell(key, r) for r, key in overwritten.index[overwritten.to_numpy()]]
         if cells:
             self.rolled.not_carried.append(f"{table.sheet.title}：上年工作簿中被改成固定值的 {len(cells)} 个公式单元格"
                                            f"（{_names(cells)}）在新工作簿中恢复为公式")
@@ -199,13 +203,6 @@ class _Roll:
 
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
-
-
-def _not_typed(table: Table, key: str, row: int, written: object) -> bool:
-    """Whether *written* is the source cell copied as typed where a number or date did not read."""
-    if written is None or table.sheet.col(key).kind in (Kind.TEXT, Kind.CHOICE):
-        return False
-    return _missing(table.data.at[row, key]) and written == _cell(table.raw.at[row, key])
 
 
 def _extra_positions(table: Table) -> list[int]:
@@ -259,16 +256,18 @@ def _calendar(roll: _Roll) -> None:
     table = roll.book[CALENDAR.key]
     plan = {p.activity: p for p in plan_items()}
     planned = []
+    typed = table.data[["activity", "date"]].to_dict("index")
     for r in table.raw.index:
         row = roll.carried_row(table, r)
-        activity = str(table.data.at[r, "activity"])
-        day = _day(table.data.at[r, "date"]) or _day(table.raw.at[r, "date"])
+        raw = roll.raw(table)[r]
+        activity = str(typed[r]["activity"])
+        day = _day(typed[r]["date"]) or _day(raw["date"])
         if day is not None:
             date = redate(activity, day, roll.year)
         else:  # a row of the standard plan is dated from the plan even when its date did not read
             date = plan[activity].date_in(roll.year) if activity in plan else None
-        row["date"] = date if date is not None else _cell(table.raw.at[r, "date"])
-        row["month"] = date.month if date is not None else _cell(table.raw.at[r, "month"])
+        row["date"] = date if date is not None else _cell(raw["date"])
+        row["month"] = date.month if date is not None else _cell(raw["month"])
         row["status"] = ACT_PLANNED
         item = plan.get(activity)
         if item is not None and item.festival and row.get("note") == item.festival_note(roll.year - 1):
