@@ -216,3 +216,10 @@ def test_a_calendar_date_with_a_typo_year_rolls_over(template: Path, tmp_path: P
     assert calendar.at["春节团拜", "date"].year == 2027
     assert (calendar["month"] == calendar["date"].dt.month).all()
     assert validate_path(target).errors == []
+
+
+def test_rollover_without_a_year_names_the_cell(template: Path, tmp_path: Path) -> None:
+    fill(template, {}, settings={"year": "2026年"})
+    result = runner.invoke(app, ["rollover", str(template), "--out", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2 and not (tmp_path / "x.xlsx").exists()
+    assert "不知道下一年度是哪一年（设置!B4：" in result.stderr
