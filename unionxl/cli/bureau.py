@@ -65,7 +65,8 @@ def consolidate(
         for p in result.problems:
             style = "bold red" if p.kind in (UNREADABLE, CONFLICT) else "yellow"
             counted = "已计入" if p.counted else "未计入"
-            out.print(Text.assemble((p.kind, style), f"（{counted}）", _short(f"{p.file} {p.union_name}：{p.detail}", 400)))
+            who = " ".join(part for part in (p.file, p.union_name) if part)
+            out.print(Text.assemble((p.kind, style), f"（{counted}）", _short(f"{who}：{p.detail}", 400)))
         if any(p.kind == DUPLICATE for p in result.problems):
             out.print(f"说明：{COPY_RULE}。")
         out.print(f"汇总表已写入：{report}")
