@@ -62,11 +62,21 @@ def books(tmp_path_factory: pytest.TempPathFactory, demo_book) -> Books:
     return Books(demo_book[0].read_bytes(), schools[0].read_bytes(), schools[1].read_bytes(), empty.read_bytes())
 
 
+_seeded: dict[str, bytes] = {}
+
+
 def make_accounts(config: PortalConfig) -> None:
-    db = Database(config.db_url)
-    for role, login, name in ACCOUNTS:
-        accounts.add(db, role, login, name, password(login))
-    db.dispose()
+    """The test accounts in a new SQLite database: hashed once per run, then copied (argon2 is
+    deliberately slow, and every portal test starts from these accounts)."""
+    target = config.data / "portal.sqlite3"
+    if "db" not in _seeded:
+        db = Database(config.db_url)
+        for role, login, name in ACCOUNTS:
+            accounts.add(db, role, login, name, password(login))
+        db.dispose()
+        _seeded["db"] = target.read_bytes()
+    else:
+        target.write_bytes(_seeded["db"])
 
 
 @pytest.fixture()
@@ -121,16 +131,16 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``unionxl serve`` with two app processes on a free 127.0.0.1 port; stopped at the end
-    of the module, and by the kernel if the tests die first."""
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``unionxl serve`` on a free 127.0.0.1 port (``SERVER_WORKERS`` app processes, set by the
+    test module); stopped at the end of the module, and by the kernel if the tests die first."""
     data = tmp_path_factory.mktemp("served") / "portal"
     config = PortalConfig(data=data)
     data.mkdir()
     make_accounts(config)
     port = free_port()
     command = [sys.executable, "-m", "unionxl.cli", "serve", "--data", str(data), "--host", "127.0.0.1",
-               "--port", str(port), "--workers", "2"]
+               "--port", str(port), "--workers", str(getattr(request.module, "SERVER_WORKERS", 1))]
     log = (data.parent / "server.log").open("wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
     url = f"http://127.0.0.1:{port}"
