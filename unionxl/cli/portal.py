@@ -168,6 +168,9 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="应用进程数")] = 1,
     max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, help="单个文件的大小上限（MB）")] = 20,
+    jobs: Annotated[int, typer.Option("--jobs", min=0, help="每个应用进程同时校验的文件数（默认等于 CPU 核数）")] = 0,
+    worker_seconds: Annotated[float, typer.Option("--worker-seconds", help="校验一个文件的时间上限（秒）")] = 120.0,
+    worker_memory_mb: Annotated[int, typer.Option("--worker-memory-mb", help="校验一个文件的内存上限（MB）")] = 3072,
     https: Annotated[bool, typer.Option("--https", help="经 HTTPS 反向代理访问时加上：Cookie 只经 HTTPS 发送")] = False,
     forwarded_allow_ips: Annotated[str, typer.Option("--forwarded-allow-ips",
                                                      help="信任其 X-Forwarded-For 的反向代理地址")] = "127.0.0.1",
@@ -185,7 +188,9 @@ def serve(
 
     if demo:
         _demo(data, db)
-    config = PortalConfig(data=data.resolve(), db=db, max_upload_mb=max_upload_mb, https=https)
+    config = PortalConfig(data=data.resolve(), db=db, max_upload_mb=max_upload_mb, https=https,
+                          worker_seconds=worker_seconds, worker_memory_mb=worker_memory_mb,
+                          **({"jobs": jobs} if jobs else {}))
     os.environ.update(config.to_env())
     from unionxl.portal.db import Database
 

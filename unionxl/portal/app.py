@@ -273,8 +273,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     @app.get("/submissions")
     def my_submissions(request: Request) -> HTMLResponse:
         who = signed_in(request)
-        rows = portal.listing(who)
-        return page(request, "submissions.html", rows=rows, counted={r.id for r in rows if portal.is_counted(r)})
+        return page(request, "submissions.html", rows=portal.listing(who), counted=portal.counted_ids())
 
     @app.get("/submissions/{submission_id}")
     def submission_page(request: Request, submission_id: int) -> HTMLResponse:
@@ -351,8 +350,11 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     @app.get("/api/submissions")
     async def api_list(request: Request) -> JSONResponse:
         who = await api_user(request)
-        rows = await _in_thread(portal.listing, who)
-        return JSONResponse([await _in_thread(portal.to_api, r, False) for r in rows])
+        def listing() -> list[dict[str, object]]:
+            counted = portal.counted_ids()
+            return [portal.to_api(r, False, counted) for r in portal.listing(who)]
+
+        return JSONResponse(await _in_thread(listing))
 
     @app.get("/api/submissions/{submission_id}")
     async def api_one(request: Request, submission_id: int) -> JSONResponse:

@@ -11,14 +11,14 @@ import hashlib
 import json
 import logging
 import re
-import threading
+import time
 import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from unionxl.portal import accounts, engine, worker
 from unionxl.portal.accounts import Principal
@@ -162,14 +162,15 @@ class Portal:
                 row.account
             return list(rows)
 
-    def is_counted(self, row: Submission) -> bool:
-        if row.status not in COUNTED_STATUSES or row.year is None:
-            return False
+    def counted_ids(self) -> set[int]:
+        """The submission the bureau counts for each school and year: its latest non-rejected."""
         with self.db.session() as s:
-            latest = s.scalar(select(Submission.id).where(
-                Submission.account_id == row.account_id, Submission.year == row.year,
-                Submission.status.in_(COUNTED_STATUSES)).order_by(Submission.id.desc()).limit(1))
-        return latest == row.id
+            return set(s.scalars(select(func.max(Submission.id)).where(
+                Submission.status.in_(COUNTED_STATUSES), Submission.year.is_not(None))
+                .group_by(Submission.account_id, Submission.year)).all())
+
+    def is_counted(self, row: Submission) -> bool:
+        return row.id in self.counted_ids()
 
     def report(self, row: Submission, kind: str) -> Path | None:
         if kind not in engine.REPORTS or kind not in (row.result or {}).get("reports", []):
@@ -177,14 +178,14 @@ class Portal:
         path = self.store.reports(row.id) / engine.REPORTS[kind][1]
         return path if path.is_file() else None
 
-    def to_api(self, row: Submission, full: bool = True) -> dict[str, object]:
+    def to_api(self, row: Submission, full: bool = True, counted: set[int] | None = None) -> dict[str, object]:
         result = row.result or {}
         out: dict[str, object] = {
             "id": row.id, "status": row.status, "year": row.year, "union_name": row.union_name,
             "school": row.account.login, "school_name": row.account.name,
             "uploaded_at": row.uploaded_at.replace(tzinfo=dt.timezone.utc).isoformat(),
             "filename": row.filename, "size": row.size, "sha256": row.sha256, "reason": row.reason,
-            "counted": self.is_counted(row),
+            "counted": row.id in (self.counted_ids() if counted is None else counted),
             "validation": {"errors": row.errors, "warnings": row.warnings},
         }
         if full:
@@ -239,6 +240,10 @@ class Portal:
         path = self.store.cache(f"consolidation-{year}-{key}.xlsx")
         if not path.is_file():
             engine.write_consolidation(path, entries, f"{year}年 学校工作簿汇总")
+            stale = time.time() - 600  # older versions, long enough ago that no download still opens them
+            for old in path.parent.glob(f"consolidation-{year}-*.xlsx"):
+                if old != path and old.stat().st_mtime < stale:
+                    old.unlink(missing_ok=True)
         return path
 
     def totals(self, states: list[SchoolState]) -> dict[str, object]:
