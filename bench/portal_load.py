@@ -12,7 +12,6 @@ server stops at the end, or with this script. A benchmark, not a test: nothing a
 from __future__ import annotations
 
 import argparse
-import ctypes
 import hashlib
 import os
 import platform
@@ -31,10 +30,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from unionxl.core.consolidate import write_schools  # noqa: E402
-from unionxl.portal import accounts  # noqa: E402
-from unionxl.portal.config import PortalConfig  # noqa: E402
-from unionxl.portal.db import Database  # noqa: E402
+from unionxl.core.consolidate import write_schools
+from unionxl.portal import accounts
+from unionxl.portal.config import PortalConfig
+from unionxl.portal.db import Database
 
 PASSWORD = "bench-password"
 MAX_UPLOADS = 1000
@@ -46,15 +45,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def die_with_parent() -> None:
-    ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 def start(data: Path, workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "unionxl.cli", "serve", "--data", str(data), "--port", str(port),
-                               "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              preexec_fn=die_with_parent)
+    # setpriv --pdeathsig: the server stops with this script, however it stops
+    server = subprocess.Popen(["setpriv", "--pdeathsig", "TERM", "--", sys.executable, "-m", "unionxl.cli", "serve",
+                               "--data", str(data), "--port", str(port), "--workers", str(workers)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -69,7 +65,7 @@ def start(data: Path, workers: int) -> tuple[subprocess.Popen, str]:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import os
 import shutil
 import signal
@@ -114,10 +113,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _die_with_parent() -> None:
-    """The server gets SIGTERM when the test process dies, however it dies (Linux prctl)."""
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+#: run a command so that it gets SIGTERM when the test process dies, however it dies
+DIE_WITH_PARENT = ["setpriv", "--pdeathsig", "TERM", "--"]
 
 
 @dataclass
@@ -142,7 +139,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     command = [sys.executable, "-m", "unionxl.cli", "serve", "--data", str(data), "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(getattr(request.module, "SERVER_WORKERS", 1))]
     log = (data.parent / "server.log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+    process = subprocess.Popen(DIE_WITH_PARENT + command, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

@@ -7,7 +7,6 @@ Skips when PostgreSQL's server binaries are missing, unless UNIONXL_REQUIRE_POST
 
 from __future__ import annotations
 
-import ctypes
 import glob
 import os
 import pwd
@@ -33,13 +32,10 @@ def _binaries() -> str | None:
     return os.path.dirname(found[-1]) if found else None
 
 
-def _as_postgres_user() -> None:
-    """Drop root (PostgreSQL refuses to run as root), then die with the test process."""
-    if os.geteuid() == 0:
-        user = pwd.getpwnam("postgres")
-        os.setgid(user.pw_gid)
-        os.setuid(user.pw_uid)
-    ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG, after the uid change
+def _as_postgres_user() -> list[str]:
+    """Drop root (PostgreSQL refuses to run as root) and die with the test process."""
+    drop = ["--reuid", "postgres", "--regid", "postgres", "--init-groups"] if os.geteuid() == 0 else []
+    return ["setpriv", *drop, "--pdeathsig", "TERM", "--"]
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +50,12 @@ def postgres() -> Iterator[str]:
         user = pwd.getpwnam("postgres")
         os.chown(folder, user.pw_uid, user.pw_gid)
     data = os.path.join(folder, "data")
-    subprocess.run([f"{bindir}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
-                   check=True, capture_output=True, preexec_fn=_as_postgres_user)
+    subprocess.run([*_as_postgres_user(), f"{bindir}/initdb", "-D", data, "-U", "postgres", "--auth=trust",
+                    "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
     port = free_port()
-    server = subprocess.Popen([f"{bindir}/postgres", "-D", data, "-p", str(port), "-h", "127.0.0.1", "-k", folder,
-                               "-c", "fsync=off"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              preexec_fn=_as_postgres_user)
+    server = subprocess.Popen([*_as_postgres_user(), f"{bindir}/postgres", "-D", data, "-p", str(port),
+                               "-h", "127.0.0.1", "-k", folder, "-c", "fsync=off"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
     import psycopg
 

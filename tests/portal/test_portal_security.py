@@ -78,7 +78,7 @@ def test_no_other_schools_data_by_guessing_ids(client, books):
     theirs = submit(client, "s1", books.demo, "甲校.xlsx").json()["id"]
     mine = submit(client, "s2", books.school, "乙校.xlsx").json()["id"]
     login(client, "s2")
-    for n in range(0, max(theirs, mine) + 3):
+    for n in range(max(theirs, mine) + 3):
         for path in (f"/submissions/{n}", f"/submissions/{n}/file", f"/submissions/{n}/reports/findings",
                      f"/submissions/{n}/reports/audit", f"/submissions/{n}/reports/summary"):
             code = client.get(path).status_code

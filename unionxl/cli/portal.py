@@ -105,19 +105,20 @@ def accounts_list(data: DataOption = Path("unionxl-portal"), db: DbOption = "") 
 @_guarded
 def accounts_disable(login: LoginOption, data: DataOption = Path("unionxl-portal"), db: DbOption = "") -> int:
     """停用账号（已登录的会话立即失效，提交记录保留）。"""
-    accounts, database = _database(data, db)
-    _account_errors(lambda: accounts.set_disabled(database, login, True))
-    out.print(f"已停用账号：{login}")
-    return EXIT_OK
+    return _set_disabled(data, db, login, True)
 
 
 @accounts_app.command("enable")
 @_guarded
 def accounts_enable(login: LoginOption, data: DataOption = Path("unionxl-portal"), db: DbOption = "") -> int:
     """重新启用已停用的账号。"""
+    return _set_disabled(data, db, login, False)
+
+
+def _set_disabled(data: Path, db: str, login: str, disabled: bool) -> int:
     accounts, database = _database(data, db)
-    _account_errors(lambda: accounts.set_disabled(database, login, False))
-    out.print(f"已启用账号：{login}")
+    _account_errors(lambda: accounts.set_disabled(database, login, disabled))
+    out.print(f"已{'停用' if disabled else '启用'}账号：{login}")
     return EXIT_OK
 
 
@@ -152,7 +153,7 @@ def _demo(data: Path, db: str) -> None:
     out.print("演示账号（仅供试用，正式使用前请停用）：")
     for role, login, name, password in wanted:
         if login not in existing:
-            _account_errors(lambda: accounts.add(database, role, login, name, password))
+            _account_errors(lambda r=role, lg=login, n=name, pw=password: accounts.add(database, r, lg, n, pw))
         out.print(f"  {name}：登录名 {login}，密码 {password}")
     out.print("演示工作簿（学校账号依次对应）：")
     for path, name in books:

@@ -39,8 +39,8 @@ UPLOAD_PATHS = ("/upload", "/api/submissions")
 #: bytes a form other than the upload may send
 SMALL_BODY = 64 * 1024
 _SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                                 b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    (b"content-security-policy", (b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                                  b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'")),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),

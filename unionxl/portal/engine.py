@@ -19,7 +19,7 @@ from pathlib import Path
 # process, not once per submission.
 from unionxl.contract.errors import UnusableWorkbook
 from unionxl.contract.schema import SEVERITY_TITLES
-from unionxl.core.audit import STATUS_TITLES, VERDICTS, UNCONFIRMED, audit_book
+from unionxl.core.audit import STATUS_TITLES, UNCONFIRMED, VERDICTS, audit_book
 from unionxl.core.consolidate import Consolidation, Problem, consolidate
 from unionxl.core.summary import summarize
 from unionxl.core.validate import validate_book

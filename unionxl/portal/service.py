@@ -19,6 +19,7 @@ from pathlib import Path
 
 import anyio
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from unionxl.portal import accounts, engine, worker
 from unionxl.portal.accounts import Principal
@@ -127,9 +128,8 @@ class Portal:
         finally:
             self.store.discard(work)
         with self.db.session() as s:
-            row = s.get(Submission, submission_id)
+            row = s.get(Submission, submission_id, options=[joinedload(Submission.account)])
             _record(row, result)
-            row.account  # loaded while the session is open
             return row
 
     def recover(self) -> None:
@@ -146,21 +146,17 @@ class Portal:
     def visible(self, who: Principal, submission_id: int) -> Submission | None:
         """The submission if *who* may see it: the bureau all, a school only its own."""
         with self.db.session() as s:
-            row = s.get(Submission, submission_id)
+            row = s.get(Submission, submission_id, options=[joinedload(Submission.account)])
             if row is None or (not who.is_bureau and row.account_id != who.id):
                 return None
-            row.account  # loaded while the session is open
             return row
 
     def listing(self, who: Principal) -> list[Submission]:
         with self.db.session() as s:
-            query = select(Submission).order_by(Submission.id.desc())
+            query = select(Submission).options(joinedload(Submission.account)).order_by(Submission.id.desc())
             if not who.is_bureau:
                 query = query.where(Submission.account_id == who.id)
-            rows = s.scalars(query).all()
-            for row in rows:
-                row.account
-            return list(rows)
+            return list(s.scalars(query).all())
 
     def counted_ids(self) -> set[int]:
         """The submission the bureau counts for each school and year: its latest non-rejected."""
@@ -272,4 +268,4 @@ def _record(row: Submission, result: dict[str, object]) -> None:
         row.status, row.reason = ACCEPTED, None
 
 
-__all__ = ["Portal", "Refused", "STATUS_NAMES", "local_time", "safe_filename"]
+__all__ = ["STATUS_NAMES", "Portal", "Refused", "local_time", "safe_filename"]
