@@ -170,7 +170,7 @@ def serve(
     workers: Annotated[int, typer.Option("--workers", min=1, help="应用进程数")] = 1,
     max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, help="单个文件的大小上限（MB）")] = 20,
     jobs: Annotated[int, typer.Option("--jobs", min=0, help="每个应用进程同时校验的文件数（默认等于 CPU 核数）")] = 0,
-    worker_seconds: Annotated[float, typer.Option("--worker-seconds", help="校验一个文件的时间上限（秒）")] = 120.0,
+    worker_seconds: Annotated[float, typer.Option("--worker-seconds", help="校验一个文件的时间上限（秒）")] = 240.0,
     worker_memory_mb: Annotated[int, typer.Option("--worker-memory-mb", help="校验一个文件的内存上限（MB）")] = 3072,
     https: Annotated[bool, typer.Option("--https", help="经 HTTPS 反向代理访问时加上：Cookie 只经 HTTPS 发送")] = False,
     forwarded_allow_ips: Annotated[str, typer.Option("--forwarded-allow-ips",

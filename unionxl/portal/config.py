@@ -21,7 +21,7 @@ class PortalConfig:
     #: SQLAlchemy URL; empty means SQLite in the data folder
     db: str = ""
     max_upload_mb: int = 20
-    worker_seconds: float = 120.0
+    worker_seconds: float = 240.0
     worker_memory_mb: int = 3072
     #: analyses running at once in one app process (each in its own child)
     jobs: int = max(1, (os.cpu_count() or 1))

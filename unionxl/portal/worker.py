@@ -25,7 +25,7 @@ _context: multiprocessing.context.BaseContext | None = None
 
 @dataclass(frozen=True)
 class Limits:
-    seconds: float = 120.0
+    seconds: float = 240.0
     memory_bytes: int = 3 * 2**30
     file_bytes: int = 256 * 2**20
 
