@@ -189,6 +189,7 @@ def test_pages_show_findings_and_the_dashboard(scenario):
     page = client.get(f"/submissions/{scenario.demo['id']}").text
     assert '<td class="cell">活动日历!I6</td>' in page and "“参与人数”应为数字，实际为文字“约70人”" in page
     assert "type-int" not in page  # no rule id reaches the treasurer
+    assert '<p class="notice warn" id="audit-stamp">工作簿校验有 11 个错误，本表不得作为审核依据</p>' in page
     client.cookies.clear()
     login(client, "bureau")
     board = client.get("/bureau?year=2025")

@@ -135,7 +135,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
                                  SEVERITY_NAMES=engine.SEVERITY_NAMES, AUDIT_STATUS_NAMES=engine.AUDIT_STATUS_NAMES,
                                  local_time=local_time, yuan=lambda fen: "" if fen is None else f"{fen / 100:,.2f}",
                                  percent=lambda v: "" if v is None else f"{v * 100:.1f}%",
-                                 max_upload_mb=config.max_upload_mb, audit_opinion=engine.audit_opinion)
+                                 max_upload_mb=config.max_upload_mb)
 
     app = FastAPI(title="unionxl 提交平台", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.portal = portal

@@ -19,7 +19,7 @@ from pathlib import Path
 # process, not once per submission.
 from unionxl.contract.errors import UnusableWorkbook
 from unionxl.contract.schema import SEVERITY_TITLES
-from unionxl.core.audit import STATUS_TITLES, UNCONFIRMED, VERDICTS, audit_book
+from unionxl.core.audit import STATUS_TITLES, audit_book
 from unionxl.core.consolidate import Consolidation, Problem, consolidate
 from unionxl.core.summary import summarize
 from unionxl.core.validate import validate_book
@@ -92,12 +92,6 @@ def _plain(row: dict[str, object]) -> dict[str, object]:
 
 def audit_failures(audit: dict[str, object] | None) -> int:
     return int(audit["counts"]["fail"]) if audit else 0  # type: ignore[index]
-
-
-def audit_opinion(row: dict[str, object]) -> str:
-    """The 审核意见 of one ``check-budget --json`` result row."""
-    text = VERDICTS[str(row["status"])]
-    return text if row.get("confirmed") else f"{text}（标准{UNCONFIRMED}）"
 
 
 @dataclass(frozen=True)
