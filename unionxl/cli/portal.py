@@ -14,14 +14,14 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from unionxl.cli.app import EXIT_OK, _guarded, app, err, out
+from unionxl.cli.app import EXIT_OK, _App, _Group, _guarded, app, err, out
 from unionxl.contract.errors import UnusableWorkbook
 
-accounts_app = typer.Typer(help="管理提交平台的账号（教育工会、学校）", no_args_is_help=True)
+accounts_app = _App(name="accounts", cls=_Group, help="管理提交平台的账号（教育工会、学校）", no_args_is_help=True)
 app.add_typer(accounts_app, name="accounts")
 
 DataOption = Annotated[Path, typer.Option("--data", help="平台数据目录（存放提交的文件、报告和默认的 SQLite 数据库）")]
-DbOption = Annotated[str, typer.Option("--db", help="数据库地址，默认是数据目录中的 SQLite；多进程部署用 postgresql://…")]
+DbOption = Annotated[str | None, typer.Option("--db", help="数据库地址，默认是数据目录中的 SQLite；多进程部署用 postgresql://…")]
 LoginOption = Annotated[str, typer.Option("--login", help="登录名")]
 StdinOption = Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码（一行）")]
 
@@ -44,9 +44,9 @@ def _portal_import():
     return accounts, PortalConfig, Database
 
 
-def _database(data: Path, db: str):
+def _database(data: Path, db: str | None):
     accounts, config_cls, database = _portal_import()
-    config = config_cls(data=data, db=db)
+    config = config_cls(data=data, db=db or "")
     data.mkdir(parents=True, exist_ok=True)
     return accounts, database(config.db_url)
 
@@ -73,7 +73,7 @@ def accounts_add(
     login: LoginOption,
     name: Annotated[str, typer.Option("--name", help="名称，如 某某小学工会委员会")],
     data: DataOption = Path("unionxl-portal"),
-    db: DbOption = "",
+    db: DbOption = None,
     password_stdin: StdinOption = False,
 ) -> int:
     """新建账号。"""
@@ -86,7 +86,7 @@ def accounts_add(
 
 @accounts_app.command("list")
 @_guarded
-def accounts_list(data: DataOption = Path("unionxl-portal"), db: DbOption = "") -> int:
+def accounts_list(data: DataOption = Path("unionxl-portal"), db: DbOption = None) -> int:
     """列出全部账号。"""
     accounts, database = _database(data, db)
     table = RichTable(header_style="bold")
@@ -103,19 +103,19 @@ def accounts_list(data: DataOption = Path("unionxl-portal"), db: DbOption = "") 
 
 @accounts_app.command("disable")
 @_guarded
-def accounts_disable(login: LoginOption, data: DataOption = Path("unionxl-portal"), db: DbOption = "") -> int:
+def accounts_disable(login: LoginOption, data: DataOption = Path("unionxl-portal"), db: DbOption = None) -> int:
     """停用账号（已登录的会话立即失效，提交记录保留）。"""
     return _set_disabled(data, db, login, True)
 
 
 @accounts_app.command("enable")
 @_guarded
-def accounts_enable(login: LoginOption, data: DataOption = Path("unionxl-portal"), db: DbOption = "") -> int:
+def accounts_enable(login: LoginOption, data: DataOption = Path("unionxl-portal"), db: DbOption = None) -> int:
     """重新启用已停用的账号。"""
     return _set_disabled(data, db, login, False)
 
 
-def _set_disabled(data: Path, db: str, login: str, disabled: bool) -> int:
+def _set_disabled(data: Path, db: str | None, login: str, disabled: bool) -> int:
     accounts, database = _database(data, db)
     _account_errors(lambda: accounts.set_disabled(database, login, disabled))
     out.print(f"已{'停用' if disabled else '启用'}账号：{login}")
@@ -124,7 +124,7 @@ def _set_disabled(data: Path, db: str, login: str, disabled: bool) -> int:
 
 @accounts_app.command("reset")
 @_guarded
-def accounts_reset(login: LoginOption, data: DataOption = Path("unionxl-portal"), db: DbOption = "",
+def accounts_reset(login: LoginOption, data: DataOption = Path("unionxl-portal"), db: DbOption = None,
                    password_stdin: StdinOption = False) -> int:
     """重置密码（已登录的会话立即失效，解除登录失败锁定）。"""
     accounts, database = _database(data, db)
@@ -136,13 +136,13 @@ def accounts_reset(login: LoginOption, data: DataOption = Path("unionxl-portal")
 
 @accounts_app.command("demo")
 @_guarded
-def accounts_demo(data: DataOption = Path("unionxl-portal"), db: DbOption = "") -> int:
+def accounts_demo(data: DataOption = Path("unionxl-portal"), db: DbOption = None) -> int:
     """建立演示账号（一个教育工会、三所学校）并生成演示工作簿，供试用。"""
     _demo(data, db)
     return EXIT_OK
 
 
-def _demo(data: Path, db: str) -> None:
+def _demo(data: Path, db: str | None) -> None:
     accounts, database = _database(data, db)
     from unionxl.portal import engine
 
@@ -164,7 +164,7 @@ def _demo(data: Path, db: str) -> None:
 @_guarded
 def serve(
     data: DataOption = Path("unionxl-portal"),
-    db: DbOption = "",
+    db: DbOption = None,
     host: Annotated[str, typer.Option("--host", help="监听地址（部署在反向代理后面时保持 127.0.0.1）")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="应用进程数")] = 1,
@@ -189,7 +189,7 @@ def serve(
 
     if demo:
         _demo(data, db)
-    config = PortalConfig(data=data.resolve(), db=db, max_upload_mb=max_upload_mb, https=https,
+    config = PortalConfig(data=data.resolve(), db=db or "", max_upload_mb=max_upload_mb, https=https,
                           worker_seconds=worker_seconds, worker_memory_mb=worker_memory_mb,
                           **({"jobs": jobs} if jobs else {}))
     os.environ.update(config.to_env())
