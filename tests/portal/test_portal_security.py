@@ -5,6 +5,7 @@ the service stays up."""
 from __future__ import annotations
 
 import re
+import tempfile
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -146,7 +147,7 @@ def sparse_range(path: Path, far: str) -> None:
 
 
 def built(tmp_path: Path, build) -> bytes:
-    path = tmp_path / "hostile.xlsx"
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "hostile.xlsx"  # a new file each time: unionxl never overwrites
     build(path)
     return path.read_bytes()
 
