@@ -148,7 +148,10 @@ def test_consolidation_over_the_counted_submissions(scenario, books, tmp_path):
     assert rows[0][headers.index("会员人数")] == cli["members"]["total"]
     assert rows[0][headers.index("收入")] == pytest.approx(cli["journal"]["income_yuan"])
     assert rows[1][0] == "合计（1 个工会）" and rows[1][headers.index("会员人数")] == cli["members"]["total"]
-    problems = {(r[1], r[2]): r[3] for r in wb[PROBLEMS_SHEET.title].iter_rows(min_row=2, values_only=True)}
+    detail, counted = PROBLEMS_SHEET.headers.index("说明"), PROBLEMS_SHEET.headers.index("计入汇总")
+    problem_rows = list(wb[PROBLEMS_SHEET.title].iter_rows(min_row=2, values_only=True))
+    problems = {(r[1], r[2]): r[detail] for r in problem_rows}
+    assert {(r[1], r[2]): r[counted] for r in problem_rows}[(name, "经费审核不通过")] == "是"
     assert problems[("演示市实验小学工会委员会", "已退回未重新提交")] == "工作簿有 11 个错误，请按校验结果改正后重新提交"
     assert problems[("演示区第三小学工会委员会", "未提交")] == "本年度尚未提交"  # s3 submitted for 2026 only
     failing = [r["title"] for r in scenario.school["audit"]["results"] if r["status"] == "fail"]

@@ -113,7 +113,8 @@ def write_consolidation(out: Path, entries: Sequence[Counted], title: str) -> No
             result.rows.append(dict(entry.school_row, file=entry.label))
         if entry.kind:
             union = str(entry.school_row["union_name"]) if entry.school_row else entry.school
-            result.problems.append(Problem(entry.label, union, entry.kind, entry.note))
+            result.problems.append(Problem(entry.label, union, entry.kind, entry.note,
+                                           counted=entry.school_row is not None))
     write_consolidation_report(out, result, title)
 
 
