@@ -69,6 +69,7 @@ def test_every_command_help_is_chinese_and_names_every_option(name: str) -> None
     _assert_chinese(result.stdout)
     assert result.stdout.startswith(f"用法：unionxl {name} ")
     assert "显示本帮助并退出" in result.stdout
+    assert "默认：）" not in result.stdout and "默认：；" not in result.stdout  # an empty default says nothing
     command = _commands()[name]
     for param in command.params:
         if param.param_type_name == "option":

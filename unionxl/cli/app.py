@@ -351,7 +351,7 @@ def _describe(command, param, ctx) -> tuple[str, str]:
         if getattr(info, "min", None) is not None or getattr(info, "max", None) is not None:
             extra.append(_expected(command, param))
         default = param.default
-        if default not in (None, False, (), []) and not callable(default):
+        if default not in (None, False, "", (), []) and not callable(default):
             extra.append(f"默认：{default}")
     if param.multiple:
         extra.append("可多次使用")
