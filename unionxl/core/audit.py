@@ -14,7 +14,7 @@ from unionxl.contract.findings import ERROR, WARNING
 from unionxl.core.rules import RuleSet, resolve
 from unionxl.core.rules.kinds import FAIL, KINDS, PASS, WARN, RuleResult
 from unionxl.core.rules.model import Rule, Violation
-from unionxl.core.validate import validate_book
+from unionxl.core.validate import ValidationResult, validate_book
 from unionxl.reading.book import Book
 
 UNCONFIRMED = "待核实"
@@ -100,9 +100,10 @@ def validation_stamp(validation: dict[str, int]) -> str:
     return f"工作簿校验有 {errors} 个错误，本表不得作为审核依据" if errors else ""
 
 
-def audit_book(book: Book, extra_packs: list[Path] = ()) -> Audit:
-    """Validate *book*, then run the rules in force in its 设置!年度 (the newest ones without a year)."""
-    counts = validate_book(book).counts
+def audit_book(book: Book, extra_packs: list[Path] = (), validation: ValidationResult | None = None) -> Audit:
+    """Validate *book* (unless the caller already did: *validation*), then run the rules in force
+    in its 设置!年度 (the newest ones without a year)."""
+    counts = (validation or validate_book(book)).counts
     province = book.settings.get("province", "全国")
     ruleset = resolve(str(province), book.year, list(extra_packs))
     results = [KINDS[rule.kind].check(book, rule) for rule in ruleset.rules]

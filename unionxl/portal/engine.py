@@ -61,7 +61,7 @@ def analyse(book_path: Path, out_dir: Path) -> dict[str, object]:
     result["reports"] = ["findings"]
     if not validation.usable:
         return result
-    audit = audit_book(book)
+    audit = audit_book(book, validation=validation)
     result["audit"] = audit.to_dict()
     write_audit_report(out_dir / REPORTS["audit"][1], audit, book.settings.values)
     summary = summarize(book)
