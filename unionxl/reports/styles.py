@@ -1,0 +1,69 @@
+"""The look of everything unionxl writes, defined once: fonts, colours, number formats, page setup.
+
+The report renderers and the master template take their constants from here, so a report
+and the workbook it came from print alike. The base size is 10.5 pt, 五号, the body size
+of Chinese forms and the one the master workbook has always used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from xlsxwriter.worksheet import Worksheet
+
+from unionxl.reports.model import BAD, DATE, GOOD, INFO, INT, MONEY, PCT, WARN
+
+FONT = "等线"
+FONT_SIZE = 10.5
+TITLE_SIZE = 16
+SECTION_SIZE = 12
+#: the printed page header's title (list sheets, the master's input sheets)
+PAGE_HEADER_SIZE = 14
+
+HEADER_FILL = "#DDEBF7"
+FORMULA_FILL = "#EDEDED"
+TOTAL_FILL = "#F2F2F2"
+NOTE_COLOR = "#595959"
+STAMP_COLOR = "#C00000"
+TONE_FILLS = {GOOD: "#C6EFCE", WARN: "#FFE699", BAD: "#F8CBAD", INFO: "#DDEBF7"}
+#: the terminal's colour per tone (rich markup)
+TONE_STYLES = {GOOD: "green", WARN: "yellow", BAD: "bold red", INFO: "cyan"}
+
+NUMBER_FORMATS = {INT: "#,##0", MONEY: "#,##0.00", PCT: "0.0%", DATE: "yyyy-mm-dd"}
+
+#: row heights in points
+TITLE_HEIGHT = 28
+SIGN_OFF_HEIGHT = 24
+SIGN_OFF_BLANKS = "签字：______________________      日期：________年____月____日"
+
+#: paper: A4 (xlsxwriter's paper code 9), margins in inches, page numbers in the footer
+A4 = 9
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}
+FOOTER = "&C第 &P 页，共 &N 页"
+
+#: chart size in pixels, and the rows it takes below its anchor
+CHART_SIZE = {"width": 760, "height": 330}
+CHART_ROWS = 16
+
+#: the fixed creation date of every file unionxl writes, so that the same input gives the same bytes
+DOC_DATE = dt.datetime(2026, 1, 1)
+
+BASE = {"font_name": FONT, "font_size": FONT_SIZE}
+
+
+def header_text(text: str) -> str:
+    """Text for a printed page header/footer, where & is a control character."""
+    return text.replace("&", "&&")
+
+
+def setup_page(ws: Worksheet, landscape: bool, title: str | None = None, fit_width: bool = True) -> None:
+    """A4, narrow margins, page numbers, optionally the title in the page header."""
+    ws.set_paper(A4)
+    if landscape:
+        ws.set_landscape()
+    if fit_width:
+        ws.fit_to_pages(1, 0)
+    ws.set_margins(**MARGINS)
+    if title:
+        ws.set_header(f"&C&\"{FONT},Bold\"&{PAGE_HEADER_SIZE}{header_text(title)}")
+    ws.set_footer(FOOTER)
