@@ -8,6 +8,7 @@ from pathlib import Path
 from unionxl.contract.findings import ERROR, Finding, count_findings, sort_findings
 from unionxl.core.checks import CHECKS
 from unionxl.reading.book import Book
+from unionxl.reading.load import unusable_reason
 from unionxl.reading.reader import load_book
 
 
@@ -34,11 +35,8 @@ class ValidationResult:
         return first + (f" 等 {len(self.errors)} 个错误" if len(self.errors) > limit else "")
 
     def unusable_reason(self) -> str:
-        """One line for exit code 2: the structural findings, joined."""
-        return "；".join(f.message for f in self.findings if f.rule in STRUCTURAL_RULES)
-
-
-STRUCTURAL_RULES = ("sheet-missing", "column-missing", "column-duplicate")
+        """One line for exit code 2 (:func:`unionxl.reading.load.unusable_reason`, the one message)."""
+        return unusable_reason(self.findings)
 
 
 def validate_book(book: Book) -> ValidationResult:
