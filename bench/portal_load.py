@@ -30,7 +30,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from unionxl.core.consolidate import write_schools
+from unionxl.master.schools import write_schools
 from unionxl.portal import accounts
 from unionxl.portal.config import PortalConfig
 from unionxl.portal.db import Database

@@ -109,7 +109,7 @@ def main() -> None:
             print(f"| {size:,} | {path.stat().st_size / 2**20:.1f} | {raw:.2f} | {validate:.2f} | {summary:.2f} | "
                   f"{(validate + summary) / raw:.2f} | {peak:.0f} |", flush=True)
         if args.schools:
-            from unionxl.core.consolidate import write_schools
+            from unionxl.master.schools import write_schools
 
             folder = Path(tmp) / "schools"
             started = time.perf_counter()

@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from unionxl.cli import app
-from unionxl.core.consolidate import write_schools
+from unionxl.master.schools import write_schools
 from unionxl.core.summary import summarize
 from unionxl.reading.reader import load_book
 
@@ -63,7 +63,7 @@ def test_consolidation_lists_broken_and_adds_up(bureau: Path, tmp_path: Path) ->
     assert sheet[7][0] == "合计（6 个工会）"
     assert sheet[7][2] == totals["members"]
     assert sheet[7][12] == pytest.approx(totals["income_fen"] / 100)
-    assert sheet[9][0] == "未计入的工作簿 2 个（无法读取 2 个），原因见“问题工作簿”"
+    assert sheet[8][0] == "未计入的工作簿 2 个（无法读取 2 个），原因见“问题工作簿”"  # under the totals row
     listed = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("问题工作簿").to_python()
     assert listed[0] == ["文件", "工会名称", "问题", "计入汇总", "说明"]
     assert {(r[0], r[3]) for r in listed[1:]} == {("renamed.xlsx", "否"), ("school-900.xlsx", "否"),
@@ -158,14 +158,15 @@ def test_copies_conflicts_other_years_and_loops_are_problems_not_sums(mixed: Pat
     sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("学校汇总").to_python()
     assert [r[1] for r in sheet[1:4]] == ["school-001.xlsx", "school-003.xlsx", four]
     assert sheet[4][0] == "合计（3 个工会）" and sheet[4][2] == expected["members"]
-    assert sheet[6][0] == "未计入的工作簿 7 个（无法读取 2 个、重复 2 个、冲突 2 个、年度不符 1 个），原因见“问题工作簿”"
+    assert sheet[5][0] == "未计入的工作簿 7 个（无法读取 2 个、重复 2 个、冲突 2 个、年度不符 1 个），原因见“问题工作簿”"
     listed = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("问题工作簿").to_python()
     assert {(r[0], r[2], r[3]) for r in listed[1:]} == {(f, k, "否") for f, k, _ in problems}
     assert {p.name: p.read_bytes() for p in mixed.iterdir() if not p.is_symlink()} == before
 
     text = runner.invoke(app, ["consolidate", str(mixed), "--out", str(tmp_path / "again.xlsx")])
     assert "已汇总 2025 年度的 3 个工会" in text.stdout
-    assert "重复（未计入）school-001 - 副本.xlsx" in text.stdout
+    copy_line = next(line for line in text.stdout.splitlines() if "school-001 - 副本.xlsx" in line)
+    assert "重复" in copy_line and "否" in copy_line  # the 问题工作簿 table: kind, not counted
     assert "说明：内容完全相同的文件只计入一个：文件名最短的那个" in text.stdout
 
 

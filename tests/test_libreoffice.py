@@ -99,11 +99,12 @@ def test_balance_block_recalculates_to_the_rule_figures(soffice: str, demo_book:
 
 def test_audit_report_prints_with_chinese_text(soffice: str, demo_book: tuple[Path, Demo], tmp_path: Path) -> None:
     from unionxl.core.audit import audit_book
-    from unionxl.reports.workbooks import write_audit_report
+    from unionxl.reports.audit import build_audit
+    from unionxl.reports.xlsx import write_xlsx
 
     book = load_book(demo_book[0])
     report = tmp_path / "audit.xlsx"
-    write_audit_report(report, audit_book(book), book.settings.values)
+    write_xlsx(report, build_audit(audit_book(book), book.settings.values))
     pdf = convert(report, "pdf", tmp_path / "pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "经费收支审核表" in text and "湖北省基层工会经费收支管理实施细则" in text
@@ -169,7 +170,7 @@ def test_a_rolled_book_without_dues_yet_recalculates_without_errors(soffice: str
     from typer.testing import CliRunner
 
     from unionxl.cli import app
-    from unionxl.core.consolidate import write_schools
+    from unionxl.master.schools import write_schools
     from unionxl.core.validate import validate_book
 
     [school] = write_schools(tmp_path / "s", 1, seed=4)

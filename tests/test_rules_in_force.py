@@ -30,7 +30,8 @@ from unionxl.core.rules.model import PARAM_TYPES, ROW, YEAR
 from unionxl.core.validate import validate_book
 from unionxl.master.template import write_master
 from unionxl.reading.reader import load_book
-from unionxl.reports.grids import audit_grid
+from unionxl.reports.audit import build_audit
+from unionxl.reports.grid import render_grid
 
 runner = CliRunner()
 
@@ -494,6 +495,11 @@ def test_a_book_with_a_validation_error_exits_one_and_is_stamped(template: Path,
     assert text.exit_code == 1 and stamp in text.stdout
 
 
+def audit_grid(audit: Audit, settings: dict[str, object]) -> list[list[object]]:
+    """The 预算审核 values the Excel door writes."""
+    return render_grid(build_audit(audit, settings).pages[0]).values
+
+
 def test_the_excel_grid_carries_the_stamp_above_the_signatures(template: Path) -> None:
     book = make(template, (("visits", 0, "name", "李思"),))
     loaded = load_book(book)
@@ -514,8 +520,8 @@ def test_each_opinion_follows_its_own_rows_status(demo_book, tmp_path: Path) -> 
     runner.invoke(app, ["check-budget", str(path), "--report", str(report)])
     rows = CalamineWorkbook.from_path(str(report)).get_sheet_by_name(AUDIT_SHEET.title).to_python()
     sheet = {r[2]: r[8] for r in rows if r[1] == "over-budget" and r[2] in expected}
-    grid = {r[2].split('"')[-2] if str(r[2]).startswith("=") else r[2]: r[8]
-            for r in audit_grid(audit, {}) if r[1] == "over-budget" and r[0] == ""}
+    grid = {r[2].split('"')[-2]: r[8]  # the 明细 rows: their 单元格 is a link
+            for r in audit_grid(audit, {}) if r[1] == "over-budget" and str(r[2]).startswith("=HYPERLINK(")}
     payload = json.loads(runner.invoke(app, ["check-budget", str(path), "--json"]).stdout)
     data = {r["cell"]: r["opinion"] for r in payload["results"] if r["rule"] == "over-budget"}
     assert sheet == grid == data == expected

@@ -23,7 +23,7 @@ TODAY = "2026-01-05"
 
 @pytest.fixture(scope="module")
 def bureau(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from unionxl.core.consolidate import write_schools
+    from unionxl.master.schools import write_schools
 
     folder = tmp_path_factory.mktemp("bureau")
     write_schools(folder, 4, seed=7, with_mistakes_every=3)

@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from unionxl.core.consolidate import write_schools
+from unionxl.master.schools import write_schools
 from unionxl.core.lookups import cap_yuan, dues_yuan, open_errors
-from unionxl.reports.grids import findings_grid
 from unionxl.core.validate import validate_path
+from unionxl.reading.reader import load_book
+from unionxl.reports.findings import build_findings
+from unionxl.reports.grid import render_grid
 
 xw = pytest.importorskip("xlwings")
 pytestmark = pytest.mark.xlwings_key
@@ -73,9 +75,11 @@ def test_validate_writes_findings_marks_cells_and_never_touches_inputs(demo_book
     # The JSON engine carries values only, so the overwritten-formula check (which reads
     # .formula through COM in real Excel) has nothing to look at here.
     findings = [f for f in validate_path(path).findings if f.rule != "formula-overwritten"]
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    expected_grid = render_grid(build_findings(findings, counts, load_book(path).settings.values).pages[0])
     owned = _sheet_index(titles, "校验结果")
     writes = [a for a in actions if a["func"] == "setValues"]
-    assert writes[0]["sheet_position"] == owned and writes[0]["values"] == findings_grid(findings)
+    assert writes[0]["sheet_position"] == owned and writes[0]["values"] == expected_grid.values
     assert writes[0]["values"][1][3].startswith('=HYPERLINK("#\'活动日历\'!I6"')
     inputs = {_sheet_index(titles, t) for t in ("设置", "活动日历", "会员台账", "慰问记录", "收支明细", "经费预算")}
     touched = [a for a in actions if a["sheet_position"] in inputs]
@@ -87,7 +91,7 @@ def test_validate_writes_findings_marks_cells_and_never_touches_inputs(demo_book
     marks_block = next(a for a in writes if a["values"][0][0] == "标记")
     assert len(marks_block["values"]) == 1 + len(expected)
     alert = next(a for a in actions if a["func"] == "alert")
-    assert "11 个错误" in alert["args"][0]
+    assert f"{counts['error']} 个错误" in alert["args"][0]
 
 
 @pytest.mark.parametrize("size", [300, 3000])
@@ -126,33 +130,35 @@ def test_check_budget_and_summary_write_their_sheets(demo_book) -> None:
     actions, titles = run("check_budget_book", demo_book[0])
     block = next(a for a in actions if a["func"] == "setValues")
     assert titles[block["sheet_position"]] == "预算审核"
-    assert block["values"][0] == ["序号", "规则", "审核项目", "依据", "结果", "实际", "限额", "差额", "审核意见"]
+    assert block["values"][0][0] == "演示市实验小学工会委员会2025年度经费收支审核表"
+    assert block["values"][3] == ["序号", "规则", "审核项目", "依据", "结果", "实际", "限额", "差额", "审核意见"]
     death = next(r for r in block["values"] if r[1] == "cap-own-death")
-    assert death[4:8] == ["不通过", "2,000.00", "1,000.00", "-1,000.00"]
+    assert death[4:8] == ["不通过", 2000.0, 1000.0, -1000.0]  # the same row as the report file's
+    signed = [c for r in block["values"] for c in r if isinstance(c, str) and c.startswith("工会主席：")]
+    assert signed == ["工会主席：张建国"]
     assert "不通过 4 条" in next(a for a in actions if a["func"] == "alert")["args"][0]
 
     actions, titles = run("summarize_book", demo_book[0])
     block = next(a for a in actions if a["func"] == "setValues")
     assert titles[block["sheet_position"]] == "年度汇总"
     assert block["values"][0][0] == "演示市实验小学工会委员会2025年度汇总"
-    assert ["困难帮扶", 4, 3, 6500.0] in block["values"]
+    assert ["困难帮扶", 4, 3, 6500.0] in [r[:4] for r in block["values"]]
 
 
 def test_todo_writes_this_months_list_with_links(demo_book) -> None:
-    from unionxl.reports.grids import todo_grid
-    from unionxl.reading.reader import load_book
     from unionxl.core.year.todo import default_month, todo
+    from unionxl.reports.todo import build_todo
 
     actions, titles = run("todo_book", demo_book[0])
     [block] = [a for a in actions if a["func"] == "setValues"]
     assert titles[block["sheet_position"]] == "本月待办"
     core = load_book(demo_book[0])
     today = dt.date.today()
-    expected = todo_grid(todo(core, default_month(2025, today), today), "演示市实验小学工会委员会")
-    assert block["values"] == expected
+    expected = render_grid(build_todo(todo(core, default_month(2025, today), today), "演示市实验小学工会委员会").pages[0])
+    assert block["values"] == expected.values
     assert block["values"][0][0] == "演示市实验小学工会委员会2025年12月 本月待办"
-    assert block["values"][4][:4] == ["语文组", "会费欠缴", "GH008", "沈建"]
-    assert block["values"][4][5] == '=HYPERLINK("#\'会员台账\'!V9","会员台账!V9")'
+    assert block["values"][5][:4] == ["语文组", "会费欠缴", "GH008", "沈建"]
+    assert block["values"][5][5] == '=HYPERLINK("#\'会员台账\'!V9","会员台账!V9")'
     assert "共有 3 项待办" in next(a for a in actions if a["func"] == "alert")["args"][0]
 
 

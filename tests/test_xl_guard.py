@@ -16,7 +16,9 @@ from unionxl.contract.schema import INPUT_SHEETS
 from unionxl.files import log as failure_log
 from unionxl.reading.coerce import coerce_book
 from unionxl.reading.reader import build_tables
-from unionxl.reports.grids import findings_grid
+from unionxl.contract.findings import count_findings
+from unionxl.reports.findings import build_findings
+from unionxl.reports.grid import render_grid
 
 xw = pytest.importorskip("xlwings")
 pytestmark = pytest.mark.xlwings_key
@@ -78,11 +80,13 @@ def test_an_unusable_book_gets_a_short_message_and_every_problem_in_the_findings
     assert len(message) <= MAX_CHARS and message.count("\n") < MAX_LINES
     assert f"等 {len(expected)} 个问题" in message and "校验结果" in message and "Traceback" not in message
     [block] = [a for a in actions if a["func"] == "setValues" and a["values"][0][0] == "级别"]
-    assert block["values"] == findings_grid(expected)  # the whole list, each with its cell
+    expected_grid = render_grid(build_findings(expected, count_findings(expected), {}).pages[0])
+    assert block["values"] == expected_grid.values  # the whole list, each with its cell
     rows = block["values"][1:]
     assert ["错误", "sheet-missing", "收支明细", "收支明细"] == rows[0][:4]
     first_wage = next(r for r in rows if r[1].startswith("type-"))
-    assert re.fullmatch(r'=HYPERLINK\("#\'会员台账\'!I\d+","会员台账!I\d+"\)', first_wage[3]), first_wage
+    assert first_wage[2] == "会员台账"
+    assert re.fullmatch(r'=HYPERLINK\("#\'会员台账\'!I\d+","I\d+"\)', first_wage[3]), first_wage
 
 
 def test_a_failure_in_the_core_writes_the_log_and_the_message_names_it(

@@ -36,7 +36,7 @@ from unionxl.core.validate import validate_path
 
 MASTER = ROOT / "workbooks" / "unionxl-master.xlsm"
 MACROS = ROOT / "macros"
-BUTTONS = [macro for _, macro, _ in MACRO_BUTTONS]
+BUTTONS = [button.macro for button in MACRO_BUTTONS]
 
 
 def _builder():

@@ -51,7 +51,7 @@ class Books:
 
 @pytest.fixture(scope="session")
 def books(tmp_path_factory: pytest.TempPathFactory, demo_book) -> Books:
-    from unionxl.core.consolidate import write_schools
+    from unionxl.master.schools import write_schools
     from unionxl.master.template import write_master
 
     folder = tmp_path_factory.mktemp("portal-books")

@@ -34,16 +34,16 @@ import typer.core
 import typer.models
 from rich.cells import cell_len
 from rich.console import Console
-from rich.table import Table as RichTable
 from rich.text import Text
 
 from unionxl.contract.errors import UnusableWorkbook, WriteRefused
-from unionxl.contract.findings import Finding
-from unionxl.contract.schema import SEVERITY_TITLES
 from unionxl.core.validate import ValidationResult
 from unionxl.files import ownership
 from unionxl.files.ownership import shown
 from unionxl.files.safeio import lock_file
+from unionxl.reading.load import Need, require
+from unionxl.reports.model import Document
+from unionxl.reports.terminal import print_document
 
 if TYPE_CHECKING:
     from unionxl.reading.book import Book
@@ -103,7 +103,6 @@ out = Console(highlight=False, width=_WIDTH, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
-_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 #: ``force: Force = False`` gives a writing command its --force
 Force = Annotated[bool, typer.Option("--force", help="输出文件已存在且不是 unionxl 生成的（或已被修改）时仍然覆盖；"
@@ -238,39 +237,17 @@ def _warn_if_open(book: Path) -> None:
                                 f"“{book.name}”正在 Excel/WPS 中打开，读取的是最后一次保存的内容；未保存的修改不会被校验。"))
 
 
-def _print_findings(findings: list[Finding], counts: dict[str, int]) -> None:
-    if findings:
-        table = RichTable(show_lines=False, header_style="bold")
-        for header in ("级别", "单元格", "说明", "建议", "规则"):
-            table.add_column(header, overflow="fold")
-        for f in findings:
-            table.add_row(Text(SEVERITY_TITLES[f.severity], style=_STYLE[f.severity]), f.cell, _short(f.message),
-                          _short(f.hint), f.rule)
-        out.print(table)
-    out.print(f"共 {counts['error']} 个错误、{counts['warning']} 个警告、{counts['info']} 条提示。")
+def _load(book: Path, need: Need) -> Book:
+    """The typed book read from *book*, or the load policy's refusal for *need* (reading/load.py)."""
+    return require(_read(book), need)
 
 
-def _load_usable(book: Path) -> Book:
-    """The typed book, refused with its own errors when a required sheet or header is missing."""
-    loaded = _read(book)
-    if not loaded.usable:
-        raise UnusableWorkbook("；".join(f.message for f in loaded.findings if f.severity == "error"))
-    return loaded
-
-
-def _load_dated(book: Path, purpose: str) -> Book:
-    """The typed book, refused when it is unusable or 设置 has no year (rollover and to-do need one)."""
-    loaded = _read(book)
-    if not loaded.usable or loaded.year is None:
-        raise UnusableWorkbook(f"工作簿缺少必要的工作表、表头或年度，无法{purpose}")
-    return loaded
-
-
-def _finish(result: ValidationResult, as_json: bool) -> int:
+def _finish(result: ValidationResult, as_json: bool, report: Document) -> int:
+    """Print a validation (its JSON, or the 校验结果 *report*) and choose the exit code."""
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
     else:
-        _print_findings(result.findings, result.counts)
+        print_document(out, report)
     if not result.usable:
         err.print(Text.assemble(("无法使用：", "bold red"), _one_line(result.unusable_reason())))
         return EXIT_UNUSABLE

@@ -15,7 +15,6 @@ from unionxl.cli.app import (
     Force,
     _claim,
     _guarded,
-    _short,
     app,
     err,
     out,
@@ -36,12 +35,13 @@ def consolidate(
     """教育工会汇总所属学校的工作簿：逐个校验、汇总，列出有问题、重复或年度不符的工作簿。"""
     from rich.markup import escape
     from rich.progress import Progress
-    from rich.text import Text
 
-    from unionxl.core.consolidate import CONFLICT, COPY_RULE, DUPLICATE, UNREADABLE, expand
+    from unionxl.core.consolidate import expand
     from unionxl.core.consolidate import consolidate as run
     from unionxl.files.ownership import same_file
-    from unionxl.reports.workbooks import write_consolidation_report
+    from unionxl.reports.consolidation import build_consolidation
+    from unionxl.reports.terminal import print_document
+    from unionxl.reports.xlsx import write_xlsx
 
     listing = expand(books)
     # last run's report, found in a listed folder, is no school; named as a book, _claim refuses it
@@ -53,21 +53,11 @@ def consolidate(
         task = progress.add_task("汇总中", total=len(listing))
         result = run(listing, year=year,
                      advance=lambda path: progress.update(task, advance=1, description=escape(path.name)))
-    write_consolidation_report(report, result, title=f"{result.year} 年度学校汇总" if result.year else "")
+    document = build_consolidation(result, title=f"{result.year} 年度学校汇总" if result.year else "")
+    write_xlsx(report, document)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
     else:
-        t = result.totals
-        which = f" {result.year} 年度的" if result.year else ""
-        out.print(f"已汇总{which} {len(result.rows)} 个工会：会员 {t['members']} 人，慰问 {t['visits']} 人次，"
-                  f"帮扶 {t['hardship_members']} 人、{t['hardship_fen'] / 100:,.2f} 元，"
-                  f"收入 {t['income_fen'] / 100:,.2f} 元，支出 {t['expense_fen'] / 100:,.2f} 元。")
-        for p in result.problems:
-            style = "bold red" if p.kind in (UNREADABLE, CONFLICT) else "yellow"
-            counted = "已计入" if p.counted else "未计入"
-            who = " ".join(part for part in (p.file, p.union_name) if part)
-            out.print(Text.assemble((p.kind, style), f"（{counted}）", _short(f"{who}：{p.detail}", 400)))
-        if any(p.kind == DUPLICATE for p in result.problems):
-            out.print(f"说明：{COPY_RULE}。")
+        print_document(out, document)
         out.print(f"汇总表已写入：{report}")
     return EXIT_ERRORS if result.problems else EXIT_OK

@@ -15,7 +15,6 @@ from unionxl.cli.app import (
     _claim,
     _finish,
     _guarded,
-    _print_findings,
     _read,
     _warn_if_open,
     app,
@@ -59,23 +58,19 @@ def validate(
 ) -> int:
     """校验主工作簿的每一项录入，列出问题所在的单元格。"""
     from unionxl.core.validate import validate_book
-    from unionxl.reports.workbooks import write_findings_report
+    from unionxl.reports.findings import build_findings
+    from unionxl.reports.xlsx import write_xlsx
 
     _claim([report], [book], force)
     _warn_if_open(book)
     loaded = _read(book)
     result = validate_book(loaded)
+    document = build_findings(result.findings, result.counts, loaded.settings.values)
     if report is not None:
-        write_findings_report(report, result.findings, _title(loaded.settings.values), source=book)
+        write_xlsx(report, document, source=book)
         if not as_json:
             out.print(f"校验结果已写入：{report}")
-    return _finish(result, as_json)
-
-
-def _title(values: dict[str, object]) -> str:
-    name = values.get("union_name") or "工会"
-    year = values.get("year")
-    return f"{name} {year}年" if year else str(name)
+    return _finish(result, as_json, document)
 
 
 @app.command()
@@ -88,7 +83,9 @@ def demo(
     from unionxl.core.validate import validate_book
     from unionxl.master.demo import write_demo
     from unionxl.reading.reader import load_book
-    from unionxl.reports.workbooks import write_findings_report
+    from unionxl.reports.findings import build_findings
+    from unionxl.reports.terminal import print_document
+    from unionxl.reports.xlsx import write_xlsx
 
     master = out_dir / "demo-master.xlsx"
     report = out_dir / "demo-report.xlsx"
@@ -96,9 +93,10 @@ def demo(
     made = write_demo(master)
     loaded = load_book(master)
     result = validate_book(loaded)
-    write_findings_report(report, result.findings, _title(loaded.settings.values), source=master)
+    document = build_findings(result.findings, result.counts, loaded.settings.values)
+    write_xlsx(report, document, source=master)
     out.print(f"演示主工作簿：{master}")
-    _print_findings(result.findings, result.counts)
+    print_document(out, document)
     found = {(f.rule, f.cell) for f in result.findings}
     caught = sum((m.rule, m.cell) in found for m in made.mistakes)
     out.print(f"演示数据中故意设置了 {len(made.mistakes)} 处错误，unionxl 发现了其中 {caught} 处。")
@@ -116,7 +114,7 @@ def generate_schools(
     force: Force = False,
 ) -> int:
     """生成若干所虚构学校的工作簿，用于演示和测试汇总。"""
-    from unionxl.core.consolidate import school_paths, write_schools
+    from unionxl.master.schools import school_paths, write_schools
 
     _claim(school_paths(folder, count), force=force)
 

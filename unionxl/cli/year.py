@@ -12,12 +12,11 @@ from unionxl.cli.app import (
     Force,
     _claim,
     _guarded,
-    _read,
+    _load,
     _short,
     app,
     out,
 )
-from unionxl.contract.errors import UnusableWorkbook
 
 
 @app.command()
@@ -31,16 +30,11 @@ def rollover(
     from unionxl.core.validate import validate_book
     from unionxl.core.year.rollover import rollover as roll
     from unionxl.master.template import write_master
+    from unionxl.reading.load import ROLLOVER
 
     _claim([target], [book], force, suffixes=(".xlsx", ".xlsm"))
-    loaded = _read(book)
+    loaded = _load(book, ROLLOVER)  # a usable book with a year, or the load policy's one line
     checked = validate_book(loaded)
-    if not checked.usable:
-        raise UnusableWorkbook(checked.unusable_reason())
-    if loaded.year is None:
-        where = loaded.settings.cells.get("year")
-        typed = next((f"{f.cell}：{f.message}" for f in checked.findings if where and f.cell == where), "“设置”中没有年度")
-        raise UnusableWorkbook(f"不知道下一年度是哪一年（{typed}），请先改正“设置”中的年度再结转")
     rolled = roll(loaded, checked)
     write_master(target, rolled.settings, rolled.rows, guide_extra=rolled.guide, extra_columns=rolled.extra_columns)
     out.print(f"已生成 {loaded.year + 1} 年度工作簿：{target}；上年结余 {rolled.settings['opening_balance']:,.2f} 元。")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 
 class Kind(str, Enum):
@@ -275,14 +276,25 @@ SHEET_ORDER: dict[str, int] = {s.title: i for i, s in enumerate(INPUT_SHEETS)}
 #: Title of the guide sheet that the template puts first.
 GUIDE_TITLE = "使用说明"
 
-#: The buttons an .xlsm master carries on its guide sheet: caption, the VBA macro in
-#: macros/unionxl.bas it runs, and what it does.
-MACRO_BUTTONS: tuple[tuple[str, str, str], ...] = (
-    ("校验", "UnionxlValidate", "检查每一条记录，写入“校验结果”，标出有问题的单元格"),
-    ("经费审核", "UnionxlCheckBudget", "按全总和本省经费标准审核，写入“预算审核”"),
-    ("年度汇总", "UnionxlSummary", "写入“年度汇总”和年度工作总结草稿"),
-    ("本月待办", "UnionxlTodo", "写入“本月待办”：生日、高龄慰问、活动、欠缴会费、缺凭证号"),
-    ("新年度", "UnionxlNewYear", "在同一文件夹生成下一年度的工作簿，本工作簿不变"),
+class Button(NamedTuple):
+    """A button on the guide sheet of an .xlsm master."""
+
+    caption: str
+    #: the VBA Sub it runs (macros/unionxl.bas is generated from this table by macros/build_vba.py)
+    macro: str
+    #: the Python entry point of unionxl.xl the Sub calls through RunPython
+    entry: str
+    #: what the guide sheet says it does
+    does: str
+
+
+#: The buttons an .xlsm master carries on its guide sheet, in order.
+MACRO_BUTTONS: tuple[Button, ...] = (
+    Button("校验", "UnionxlValidate", "validate_book", "检查每一条记录，写入“校验结果”，标出有问题的单元格"),
+    Button("经费审核", "UnionxlCheckBudget", "check_budget_book", "按全总和本省经费标准审核，写入“预算审核”"),
+    Button("年度汇总", "UnionxlSummary", "summarize_book", "写入“年度汇总”和年度工作总结草稿"),
+    Button("本月待办", "UnionxlTodo", "todo_book", "写入“本月待办”：生日、高龄慰问、活动、欠缴会费、缺凭证号"),
+    Button("新年度", "UnionxlNewYear", "new_year_book", "在同一文件夹生成下一年度的工作簿，本工作簿不变"),
 )
 #: The xlwings.conf sheet of an .xlsm master (key in A, value in B, from row 1). Only keys
 #: with a value: a key left empty here would override the add-in's own setting with "".
@@ -392,7 +404,7 @@ CONSOLIDATION_SHEET = OutputSheet(
     "consolidation", "学校汇总",
     ("工会名称", "文件", "会员人数", "在职", "退休", "会费收缴率", "慰问人次", "慰问金额", "帮扶人数", "帮扶金额",
      "完成活动", "参与人次", "收入", "支出", "年末结余", "错误数"),
-    (28, 22, 9, 7, 7, 10, 9, 12, 9, 12, 9, 9, 13, 13, 13, 8),
+    (32, 20, 9, 7, 7, 10, 9, 12, 9, 12, 9, 9, 13, 13, 13, 8),
 )
 PROBLEMS_SHEET = OutputSheet("problems", "问题工作簿", ("文件", "工会名称", "问题", "计入汇总", "说明"),
                              (30, 28, 10, 9, 80))

@@ -19,7 +19,6 @@ import contextlib
 import errno
 import hashlib
 import os
-import random
 import stat
 import tempfile
 import unicodedata
@@ -374,28 +373,3 @@ def consolidate(listing: Listing | Iterable[Path], advance: Callable[[Path], Non
             read.label, str(read.entry.path), read.row is not None, read.problem.kind if read.problem else "",
             read.problem.detail if read.problem else "", read.name, read.year, read.sha256))
     return result
-
-
-_SCHOOL_KINDS = ("实验小学", "中心小学", "第一中学", "第二中学", "幼儿园", "职业中学", "外国语学校", "第三小学")
-
-
-def school_paths(folder: Path, count: int) -> list[Path]:
-    """The files :func:`write_schools` writes (the CLI decides them all before writing any)."""
-    return [folder / f"school-{i:03d}.xlsx" for i in range(1, count + 1)]
-
-
-def write_schools(folder: Path, count: int, seed: int = 1, with_mistakes_every: int = 0) -> list[Path]:
-    """N synthetic school workbooks (seeded): sizes 40–200, every Nth with the demo's mistakes."""
-    from unionxl.master.demo import build_demo
-    from unionxl.master.template import write_master
-
-    rng = random.Random(seed)
-    paths = []
-    for i, path in enumerate(school_paths(folder, count), 1):
-        size = rng.randint(40, 200)
-        name = f"演示区{_SCHOOL_KINDS[i % len(_SCHOOL_KINDS)]}（{i:03d}）工会委员会"
-        mistakes = bool(with_mistakes_every) and i % with_mistakes_every == 0
-        demo = build_demo(seed=seed * 1000 + i, size=size, union_name=name, mistakes=mistakes)
-        write_master(path, demo.settings, demo.rows)
-        paths.append(path)
-    return paths

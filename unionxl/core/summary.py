@@ -2,7 +2,8 @@
 
 Everything here is pandas on the core frames: counts, 人次 and distinct people, and money
 in fen. :func:`summarize` returns plain dicts and lists so the same result feeds the
-report sheet, the JSON output, the narrative and the bureau consolidation.
+report sheet, the JSON output, the narrative (drafted from it by :mod:`unionxl.core.narrative`, which the
+caller attaches) and the bureau consolidation.
 """
 
 from __future__ import annotations
@@ -51,7 +52,6 @@ class Summary:
     journal: dict[str, object]
     budget: list[dict[str, object]]
     balance: dict[str, int]
-    narrative: str = ""
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -201,9 +201,10 @@ def budget_figures(book: Book) -> list[dict[str, object]]:
 
 
 def summarize(book: Book) -> Summary:
+    """The figures only: a caller that shows the 年度工作总结 drafts it with :func:`unionxl.core.narrative.draft`."""
     journal = journal_figures(book)
     actual = balances(book)["actual"]
-    summary = Summary(
+    return Summary(
         union_name=str(book.settings.get("union_name", "") or ""),
         year=book.year,
         members=member_figures(book),
@@ -214,7 +215,3 @@ def summarize(book: Book) -> Summary:
         budget=budget_figures(book),
         balance={f"{line}_fen": actual[line] for _, line in BALANCE_LINES},
     )
-    from unionxl.core.narrative import draft
-
-    summary.narrative = draft(summary)
-    return summary

@@ -115,8 +115,8 @@ def master_problems(path: str | Path, pinned: str | None) -> list[str]:
         buttons = button_macros(path)
     except (OSError, zipfile.BadZipFile, KeyError):
         buttons = []
-    expected = [macro for _, macro, _ in MACRO_BUTTONS]
-    for caption, macro, _ in MACRO_BUTTONS:
+    expected = [button.macro for button in MACRO_BUTTONS]
+    for caption, macro in ((button.caption, button.macro) for button in MACRO_BUTTONS):
         if macro not in buttons:
             problems.append(f"“使用说明”中没有“{caption}”按钮")
         if macro not in subs:

@@ -16,6 +16,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from unionxl.reports import styles
 from unionxl.reports.layout import display_width, row_height
 from unionxl.files.safeio import atomic_output
 from unionxl.contract.schema import (
@@ -34,16 +35,16 @@ ExtraColumn = tuple[str, Sequence[object]]
 #: The VBA project every .xlsm master embeds: built from macros/unionxl.bas by macros/build_vba.py.
 VBA_PROJECT = Path(__file__).resolve().parents[1] / "data" / "vbaProject.bin"
 #: Fixed document date, so the generator's output is byte-for-byte reproducible.
-DOC_DATE = dt.datetime(2026, 1, 1)
+DOC_DATE = styles.DOC_DATE
 
 _FORMATS = {
-    Kind.DATE: {"num_format": "yyyy-mm-dd"},
-    Kind.MONEY: {"num_format": "#,##0.00"},
-    Kind.INT: {"num_format": "0"},
-    Kind.RATE: {"num_format": "0.0%"},
+    Kind.DATE: {"num_format": styles.NUMBER_FORMATS["date"]},
+    Kind.MONEY: {"num_format": styles.NUMBER_FORMATS["money"]},
+    Kind.INT: {"num_format": "0"},  # a year or a member count, never “2,026”
+    Kind.RATE: {"num_format": styles.NUMBER_FORMATS["pct"]},
 }
-_BASE = {"font_name": "等线", "font_size": 10.5, "valign": "vcenter"}
-_FORMULA_FILL = "#EDEDED"
+_BASE = dict(styles.BASE, valign="vcenter")
+_FORMULA_FILL = styles.FORMULA_FILL
 
 _INPUT_VALIDATION = {
     Kind.DATE: {"validate": "date", "criteria": "between", "minimum": dt.date(1900, 1, 1),
@@ -155,14 +156,14 @@ def _add_macros(workbook: Workbook, guide: Worksheet, formats: _Formats) -> None
     workbook.add_vba_project(str(VBA_PROJECT))
     workbook.set_vba_name("ThisWorkbook")
     guide.set_row(BUTTON_ROW, 34)
-    for i, (caption, macro, _) in enumerate(MACRO_BUTTONS):
-        guide.insert_button(BUTTON_ROW, 0, {"macro": macro, "caption": caption, "width": 104, "height": 28,
+    for i, button in enumerate(MACRO_BUTTONS):
+        guide.insert_button(BUTTON_ROW, 0, {"macro": button.macro, "caption": button.caption, "width": 104, "height": 28,
                                             "x_offset": 4 + i * 116, "y_offset": 3})
 
 
 def _button_lines() -> list[str]:
     lines = ["", "【按钮】（第 2 行；需要 Windows 版 Microsoft Excel；WPS 中不能使用）"]
-    return lines + [f"{caption}：{what}。" for caption, _, what in MACRO_BUTTONS] + [
+    return lines + [f"{button.caption}：{button.does}。" for button in MACRO_BUTTONS] + [
         "第一次使用前，双击 unionxl 安装包中的“安装.bat”；按钮提示找不到 Python 时也这样修复。",
         "宏被阻止时（文件来自微信、邮件或网络）：关闭文件，右键 → 属性 → 勾选“解除锁定”。",
         "打开后顶部提示“宏已被禁用”时，点“启用内容”。",
@@ -172,13 +173,7 @@ def _button_lines() -> list[str]:
 
 
 def _setup_page(ws: Worksheet, title: str, landscape: bool = True) -> None:
-    ws.set_paper(9)
-    if landscape:
-        ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_header(f"&C&\"等线,Bold\"&14{title}")
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    styles.setup_page(ws, landscape, title)
 
 
 def _write_guide(workbook: Workbook, formats: _Formats, extra: list[str]) -> Worksheet:
@@ -196,7 +191,7 @@ def _write_guide(workbook: Workbook, formats: _Formats, extra: list[str]) -> Wor
 
 def _header(ws: Worksheet, formats: _Formats, sheet: Sheet) -> None:
     for i, column in enumerate(sheet.columns):
-        fill = _FORMULA_FILL if column.formula else "#DDEBF7"
+        fill = _FORMULA_FILL if column.formula else styles.HEADER_FILL
         ws.write_string(0, i, column.title, formats.get(bold=True, bg_color=fill, border=1, align="center", text_wrap=True))
         if column.formula:
             ws.write_comment(0, i, "此列为公式，自动计算，请勿覆盖", {"author": "unionxl"})
@@ -332,7 +327,7 @@ def _write_budget_balance(ws: Worksheet, formats: _Formats) -> None:
     direction_col = column_letter(BUDGET.index("direction"))
     row_opening, col_opening = settings_value_cell(SETTINGS_BY_KEY["opening_balance"])
     opening_ref = f"{quote_sheet(SETTINGS.title)}!${column_letter(col_opening)}${row_opening + 1}"
-    head = formats.get(bold=True, bg_color="#DDEBF7", border=1, align="center")
+    head = formats.get(bold=True, bg_color=styles.HEADER_FILL, border=1, align="center")
     money = formats.get(Kind.MONEY, border=1, bg_color=_FORMULA_FILL)
     ws.write_string(top, left, "收支平衡", head)
     for j, (title, key) in enumerate(BALANCE_VALUES, start=1):

@@ -21,11 +21,16 @@ from unionxl.contract.errors import UnusableWorkbook
 from unionxl.contract.schema import SEVERITY_TITLES
 from unionxl.core.audit import STATUS_TITLES, audit_book
 from unionxl.core.consolidate import Consolidation, Problem, consolidate
+from unionxl.core.narrative import draft
 from unionxl.core.summary import summarize
 from unionxl.core.validate import validate_book
+from unionxl.reading.load import unusable_reason
 from unionxl.reading.reader import load_book
-from unionxl.reports.summary_book import write_summary_report
-from unionxl.reports.workbooks import write_audit_report, write_consolidation_report, write_findings_report
+from unionxl.reports.audit import build_audit
+from unionxl.reports.consolidation import build_consolidation
+from unionxl.reports.findings import build_findings
+from unionxl.reports.summary import build_summary
+from unionxl.reports.xlsx import write_xlsx
 
 #: the report workbooks a submission offers: kind → (title shown and used as file name, file)
 REPORTS = {
@@ -51,21 +56,21 @@ def analyse(book_path: Path, out_dir: Path) -> dict[str, object]:
         return _unusable(exc.reason)
     validation = validate_book(book)
     result: dict[str, object] = {
-        "usable": validation.usable, "reason": None if validation.usable else validation.unusable_reason(),
+        "usable": validation.usable, "reason": None if validation.usable else unusable_reason(validation.findings),
         "year": book.year, "union_name": str(book.settings.get("union_name", "") or ""),
         "findings": [f.to_dict() for f in validation.findings], "counts": validation.counts,
         "audit": None, "figures": None, "school_row": None, "reports": [],
     }
-    title = f"{result['union_name'] or '工会'} {book.year}年" if book.year else str(result["union_name"] or "工会")
-    write_findings_report(out_dir / REPORTS["findings"][1], validation.findings, title)
+    write_xlsx(out_dir / REPORTS["findings"][1],
+               build_findings(validation.findings, validation.counts, book.settings.values))
     result["reports"] = ["findings"]
     if not validation.usable:
         return result
     audit = audit_book(book, validation=validation)
     result["audit"] = audit.to_dict()
-    write_audit_report(out_dir / REPORTS["audit"][1], audit, book.settings.values)
+    write_xlsx(out_dir / REPORTS["audit"][1], build_audit(audit, book.settings.values))
     summary = summarize(book)
-    write_summary_report(out_dir / REPORTS["summary"][1], summary, validation_counts=validation.counts)
+    write_xlsx(out_dir / REPORTS["summary"][1], build_summary(summary, draft(summary), validation_counts=validation.counts))
     result["reports"] = list(REPORTS)
     result["figures"] = {
         "members": summary.members["total"], "dues_rate": summary.dues["collection_rate"],
@@ -115,7 +120,7 @@ def write_consolidation(out: Path, entries: Sequence[Counted], title: str) -> No
             union = str(entry.school_row["union_name"]) if entry.school_row else entry.school
             result.problems.append(Problem(entry.label, union, entry.kind, entry.note,
                                            counted=entry.school_row is not None))
-    write_consolidation_report(out, result, title)
+    write_xlsx(out, build_consolidation(result, title))
 
 
 def consolidation_totals(rows: Iterable[dict[str, object]]) -> dict[str, object]:
@@ -126,7 +131,7 @@ def consolidation_totals(rows: Iterable[dict[str, object]]) -> dict[str, object]
 def write_demo_workbooks(folder: Path, schools: int) -> list[tuple[Path, str]]:
     """The demo school's workbook (with its documented mistakes) and *schools* clean ones,
     each with the union name its 设置 holds (for naming the demo accounts)."""
-    from unionxl.core.consolidate import write_schools
+    from unionxl.master.schools import write_schools
     from unionxl.master.demo import write_demo
 
     folder.mkdir(parents=True, exist_ok=True)

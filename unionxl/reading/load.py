@@ -14,6 +14,7 @@ from pathlib import Path
 
 from unionxl.contract.errors import UnusableWorkbook
 from unionxl.contract.findings import Finding
+from unionxl.contract.schema import SETTINGS_BY_KEY
 from unionxl.reading.book import Book
 from unionxl.reading.reader import load_book
 
@@ -51,11 +52,21 @@ def refusal(book: Book, need: Need) -> str | None:
 
 
 def require(book: Book, need: Need) -> Book:
-    """*book*, or :class:`UnusableWorkbook` saying why it cannot serve *need*."""
+    """*book*, or :class:`UnusableWorkbook` saying why it cannot serve *need*, with the findings
+    behind it (the Excel door lists them in 校验结果)."""
     reason = refusal(book, need)
     if reason is not None:
-        raise UnusableWorkbook(reason)
+        findings = book.findings if not book.usable else _year_findings(book)
+        raise UnusableWorkbook(reason, findings)
     return book
+
+
+def _year_findings(book: Book) -> list[Finding]:
+    """What reading said about 设置's 年度: an invalid value at its cell, or the item missing."""
+    cell = book.settings.cells.get("year")
+    missing = f"“{SETTINGS_BY_KEY['year'].title}”"
+    return [f for f in book.findings
+            if (cell and f.cell == cell) or (f.rule == "setting-missing" and f.message.endswith(missing))]
 
 
 def load(path: str | Path, need: Need) -> Book:

@@ -17,30 +17,8 @@ from dataclasses import dataclass, field
 from unionxl.contract.schema import quote_sheet
 from unionxl.files.safeio import FORMULA_TRIGGERS
 from unionxl.reports import styles
-from unionxl.reports.layout import (
-    SIGN_OFF_COLUMNS,
-    Placed,
-    SectionTitle,
-    Title,
-    column_sum,
-    line_spans,
-    number,
-    plan,
-)
-from unionxl.reports.model import (
-    INT,
-    SUMMED,
-    Column,
-    Line,
-    Link,
-    Note,
-    Page,
-    Paragraph,
-    SignOff,
-    Stamp,
-    Status,
-    Table,
-)
+from unionxl.reports.layout import SIGN_OFF_COLUMNS, Placed, SectionTitle, Title, column_sum, line_spans, number, plan
+from unionxl.reports.model import INT, SUMMED, Column, Line, Link, Note, Page, Paragraph, SignOff, Stamp, Status, Table
 
 
 @dataclass(frozen=True)

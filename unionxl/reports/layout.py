@@ -10,19 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from unionxl.reports.model import (
-    MONEY,
-    Chart,
-    Link,
-    Note,
-    Page,
-    Paragraph,
-    Section,
-    SignOffs,
-    Stamp,
-    Status,
-    Table,
-)
+from unionxl.reports.model import MONEY, Chart, Link, Note, Page, Paragraph, Section, SignOffs, Stamp, Status, Table
 from unionxl.reports.styles import CHART_ROWS, SIGN_OFF_HEIGHT, TITLE_HEIGHT
 
 LINE_HEIGHT = 16

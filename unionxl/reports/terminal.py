@@ -4,6 +4,8 @@ Everything marked for the screen is printed in reading order: the title, header 
 stamps (bold red), section titles, tables (verdicts in their tone's colour, money in 元,
 links as the full cell reference to look up), notes and paragraphs. Charts and sign-off
 lines are for paper and never reach the screen; nor do columns marked ``screen=False``.
+Everything is printed as rich ``Text``, never as markup, so user text such as
+``[bold]x[/]`` prints as typed; a very long cell is shown by its two ends.
 """
 
 from __future__ import annotations
@@ -11,57 +13,48 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from unionxl.contract.money import format_yuan
-from unionxl.reports.model import (
-    INT,
-    MONEY,
-    PCT,
-    Document,
-    Link,
-    Note,
-    Page,
-    Paragraph,
-    Section,
-    Stamp,
-    Status,
-    Table,
-)
+from unionxl.files.ownership import shown
+from unionxl.reports.model import INT, MONEY, PCT, Document, Link, Note, Page, Paragraph, Section, Stamp, Status, Table
 from unionxl.reports.styles import TONE_STYLES
 
+#: a table cell or a heading longer than this is shortened in the middle on screen
+CELL_LIMIT = 200
 
-def cell_text(value: object, kind: str) -> str:
-    """A cell as the terminal shows it (rich markup, user text escaped)."""
+
+def cell_text(value: object, kind: str) -> Text:
+    """A cell as the terminal shows it."""
     if value is None or value == "":
-        return ""
+        return Text("")
     if isinstance(value, Status):
-        return f"[{TONE_STYLES[value.tone]}]{escape(value.text)}[/]"
+        return Text(value.text, style=TONE_STYLES[value.tone])
     if isinstance(value, Link):
-        return escape(value.ref)
+        return Text(shown(value.ref, CELL_LIMIT))
     if isinstance(value, str):
-        return escape(value)
+        return Text(shown(value, CELL_LIMIT))
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return Text(value.isoformat())
     if kind == MONEY:
-        return format_yuan(value)  # type: ignore[arg-type]
+        return Text(format_yuan(value))  # type: ignore[arg-type]
     if kind == PCT:
-        return f"{value:.1%}"
+        return Text(f"{value:.1%}")
     if kind == INT:
-        return f"{value:,}"
-    return escape(str(value))
+        return Text(f"{value:,}")
+    return Text(str(value))
 
 
 def rich_table(table: Table) -> RichTable:
-    shown = table.visible_columns(screen=True)
+    columns = table.visible_columns(screen=True)
     out = RichTable(header_style="bold")
-    for i in shown:
+    for i in columns:
         column = table.columns[i]
         justify = column.align or ("right" if column.kind in (INT, MONEY, PCT) else "left")
         out.add_column(column.title, overflow="fold", justify=justify)  # type: ignore[arg-type]
     for row in table.rows:
-        out.add_row(*(cell_text(row[i], table.columns[i].kind) for i in shown))
+        out.add_row(*(cell_text(row[i], table.columns[i].kind) for i in columns))
     return out
 
 
@@ -72,13 +65,13 @@ def print_document(console: Console, document: Document) -> None:
 
 def print_page(console: Console, page: Page) -> None:
     if page.title:
-        console.print(f"[bold]{escape(page.title)}[/]")
+        console.print(Text(shown(page.title, CELL_LIMIT), style="bold"))
     for line in page.lines:
         if line.media.screen:
-            console.print(escape(line.text))
+            console.print(Text(line.text))
     for stamp in page.stamps:
         if stamp.media.screen:
-            console.print(f"[{TONE_STYLES[stamp.tone]}]{escape(stamp.text)}[/]")
+            console.print(Text(stamp.text, style=TONE_STYLES[stamp.tone]))
     _blocks(console, page.blocks)
 
 
@@ -87,14 +80,14 @@ def _blocks(console: Console, blocks: list) -> None:
         if not block.media.screen:
             continue
         if isinstance(block, Section):
-            console.print(f"[bold]{escape(block.title)}[/]")
+            console.print(Text(block.title, style="bold"))
             _blocks(console, block.blocks)
         elif isinstance(block, Table):
             if block.rows:
                 console.print(rich_table(block))
             elif block.empty:
-                console.print(escape(block.empty))
+                console.print(Text(block.empty))
         elif isinstance(block, Stamp):
-            console.print(f"[{TONE_STYLES[block.tone]}]{escape(block.text)}[/]")
+            console.print(Text(block.text, style=TONE_STYLES[block.tone]))
         elif isinstance(block, (Note, Paragraph)):
-            console.print(escape(block.text))
+            console.print(Text(block.text))

@@ -21,22 +21,8 @@ from unionxl.files.safeio import atomic_output
 from unionxl.reports import styles
 from unionxl.reports.layout import SIGN_OFF_COLUMNS, Placed, Plan, SectionTitle, Title, column_sum, line_spans, number, plan
 from unionxl.reports.model import (
-    DATE,
-    STATUS,
-    SUMMED,
-    TEXT,
-    Chart,
-    Column,
-    Document,
-    Line,
-    Link,
-    Note,
-    Page,
-    Paragraph,
-    SignOff,
-    Stamp,
-    Status,
-    Table,
+    DATE, STATUS, SUMMED, TEXT, Chart, Column, Document, Line, Link, Note, Page, Paragraph, SignOff, Stamp, Status,
+    Table
 )
 
 

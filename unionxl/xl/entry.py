@@ -1,4 +1,9 @@
-"""Button entry points (see macros/unionxl.bas)."""
+"""Button entry points (the VBA macros of macros/unionxl.bas call these through RunPython).
+
+Each one reads the calling book, runs the core, builds the report's document and writes it
+as a grid; the names are the ``entry`` column of ``MACRO_BUTTONS``, which is also what
+``unionxl.xl`` exports.
+"""
 
 from __future__ import annotations
 
@@ -7,57 +12,53 @@ from pathlib import Path
 
 import xlwings as xw
 
+from unionxl.contract.schema import AUDIT_SHEET, FINDINGS_SHEET, MACRO_BUTTONS, SUMMARY_SHEET, TODO_SHEET
 from unionxl.core.audit import audit_book
-from unionxl.reading.book import Book
-from unionxl.contract.errors import UnusableWorkbook
-from unionxl.files.ownership import check
-from unionxl.reports.grids import audit_grid, findings_grid, summary_grid, todo_grid
-from unionxl.contract.schema import AUDIT_SHEET, FINDINGS_SHEET, SUMMARY_SHEET, TODO_SHEET
+from unionxl.core.narrative import draft
 from unionxl.core.summary import summarize
-from unionxl.core.year.todo import default_month, todo as make_todo
 from unionxl.core.validate import validate_book as run_validation
+from unionxl.core.year.todo import default_month
+from unionxl.core.year.todo import todo as make_todo
+from unionxl.files.ownership import check
+from unionxl.reading.load import AUDIT, ROLLOVER, SUMMARY, TODO, VALIDATE, require
+from unionxl.reports.audit import build_audit
+from unionxl.reports.summary import build_summary
+from unionxl.reports.todo import build_todo
 from unionxl.xl.guard import run_button as _run  # Book.caller(), messages and the log
-from unionxl.xl.io import previous_marks, read_book, remark_cells, write_owned
+from unionxl.xl.guard import write_findings
+from unionxl.xl.io import read_book, write_document
+
+__all__ = [b.entry for b in MACRO_BUTTONS]
 
 
 def _validate(book: xw.Book) -> str:
-    core = read_book(book)
+    core = require(read_book(book), VALIDATE)
     result = run_validation(core)
-    previous = previous_marks(book)  # before 校验结果 is rewritten: it holds last run's marks
-    write_owned(book, FINDINGS_SHEET.title, findings_grid(result.findings))
-    marked = remark_cells(book, result.findings, previous)
+    marked = write_findings(book, result.findings, core.settings.values)
     c = result.counts
     return (f"校验完成：{c['error']} 个错误、{c['warning']} 个警告、{c['info']} 条提示，"
             f"已在“{FINDINGS_SHEET.title}”中列出，并用底色标出了 {marked} 个单元格。")
 
 
 def _check_budget(book: xw.Book) -> str:
-    core = read_book(book)
+    core = require(read_book(book), AUDIT)
     audit = audit_book(core)
-    write_owned(book, AUDIT_SHEET.title, audit_grid(audit, core.settings.values))
+    write_document(book, build_audit(audit, core.settings.values))
     c = audit.counts
     return f"经费审核完成：通过 {c['pass']} 条，提示 {c['warn']} 条，不通过 {c['fail']} 条，详见“{AUDIT_SHEET.title}”。"
 
 
 def _summarize(book: xw.Book) -> str:
-    summary = summarize(read_book(book))
-    write_owned(book, SUMMARY_SHEET.title, summary_grid(summary))
+    summary = summarize(require(read_book(book), SUMMARY))
+    write_document(book, build_summary(summary, draft(summary), book.name))
     return f"年度汇总已写入“{SUMMARY_SHEET.title}”。"
 
 
-def _read_dated(book: xw.Book) -> Book:
-    """The core book, refused when 设置 has no usable year (the to-do and the rollover need one)."""
-    core = read_book(book)
-    if core.year is None:
-        raise UnusableWorkbook("“设置”中没有有效的年度")
-    return core
-
-
 def _todo(book: xw.Book) -> str:
-    core = _read_dated(book)
+    core = require(read_book(book), TODO)
     today = dt.date.today()
     result = make_todo(core, default_month(core.year, today), today)
-    write_owned(book, TODO_SHEET.title, todo_grid(result, str(core.settings.get("union_name", ""))))
+    write_document(book, build_todo(result, str(core.settings.get("union_name", ""))))
     return f"{result.year}年{result.month}月共有 {len(result.items)} 项待办，已写入“{TODO_SHEET.title}”。"
 
 
@@ -65,7 +66,7 @@ def _new_year(book: xw.Book) -> str:
     from unionxl.core.year.rollover import rollover
     from unionxl.master.template import write_master
 
-    core = _read_dated(book)
+    core = require(read_book(book), ROLLOVER)
     here = Path(book.fullname)
     suffix = ".xlsm" if here.suffix.lower() == ".xlsm" else ".xlsx"  # a book with buttons rolls into one
     target = here.with_name(f"{here.stem}-{core.year + 1}{suffix}")

@@ -20,11 +20,11 @@ from collections.abc import Callable, Sequence
 import xlwings as xw
 
 from unionxl.contract.errors import UnusableWorkbook
-from unionxl.contract.findings import ERROR, Finding
+from unionxl.contract.findings import ERROR, Finding, count_findings
 from unionxl.contract.schema import FINDINGS_SHEET
 from unionxl.files.log import write_failure_log
-from unionxl.reports.grids import findings_grid
-from unionxl.xl.io import previous_marks, remark_cells, write_owned
+from unionxl.reports.findings import build_findings
+from unionxl.xl.io import previous_marks, remark_cells, write_document
 
 TITLE = "unionxl"
 NO_CALLER = "没有找到调用它的工作簿：请打开主工作簿，在“使用说明”中按按钮运行。"
@@ -70,11 +70,12 @@ def _unusable(book: xw.Book, exc: UnusableWorkbook) -> str:
             f"全部问题及所在单元格已列在“{FINDINGS_SHEET.title}”中，改正后再按一次按钮。")
 
 
-def write_findings(book: xw.Book, findings: Sequence[Finding]) -> int:
+def write_findings(book: xw.Book, findings: Sequence[Finding], settings: dict[str, object] | None = None) -> int:
     """Rewrite 校验结果 with *findings* and re-mark their cells (restoring last run's marks)."""
     previous = previous_marks(book)  # before 校验结果 is rewritten: it holds last run's marks
-    write_owned(book, FINDINGS_SHEET.title, findings_grid(list(findings)))
-    return remark_cells(book, list(findings), previous)
+    findings = list(findings)
+    write_document(book, build_findings(findings, count_findings(findings), settings or {}))
+    return remark_cells(book, findings, previous)
 
 
 def _unexpected(book: xw.Book, exc: Exception, action: Callable, prefix: str = "") -> str:

@@ -6,13 +6,16 @@ import xlwings as xw
 
 from unionxl.reading.book import Book
 from unionxl.reading.coerce import coerce_book
-from unionxl.contract.errors import UnusableWorkbook
 from unionxl.contract.findings import ERROR, WARNING, Finding
 from unionxl.reading.reader import build_tables
 from unionxl.contract.schema import FINDINGS_SHEET, INPUT_SHEETS, OUTPUT_SHEETS
+from unionxl.reports.grid import Grid, render_grid
+from unionxl.reports.model import BAD, Document
+from unionxl.reports.styles import TONE_FILLS
 
-MARK_COLOR = "#F8CBAD"
-HEADER_COLOR = "#DDEBF7"
+MARK_COLOR = TONE_FILLS[BAD]
+#: xlwings' Range.set_colors takes at most this many cells per call
+MAX_COLOR_CELLS = 10_000
 #: more marks than this only slow Excel down; the 校验结果 list still has them all
 MAX_MARKS = 300
 #: the hidden block in 校验结果 remembering which cells were marked and their old fill
@@ -25,7 +28,10 @@ def _sheet_names(book: xw.Book) -> list[str]:
 
 
 def read_book(book: xw.Book) -> Book:
-    """One values read per input sheet (plus one formulas read where the engine has them)."""
+    """One values read per input sheet (plus one formulas read where the engine has them).
+
+    Whether the book can serve a button is the load policy's to say (:mod:`unionxl.reading.load`).
+    """
     names = _sheet_names(book)
     grids: dict[str, list[list[object]]] = {}
     formulas: dict[str, set[str]] | None = {}
@@ -49,28 +55,59 @@ def read_book(book: xw.Book) -> Book:
             }
     core = coerce_book(build_tables(grids, formulas, source=book.name))
     core.sheet_names = names
-    if not core.usable:
-        raise UnusableWorkbook("；".join(f.message for f in core.findings if f.severity == ERROR), core.findings)
     return core
 
 
-def write_owned(book: xw.Book, title: str, grid: list[list[object]]) -> xw.Sheet:
-    """Replace the content of one of unionxl's own sheets with *grid*, in one write."""
-    if title not in OWNED_TITLES:
-        raise ValueError(f"{title} is not a sheet unionxl owns")
-    width = max(len(r) for r in grid)
-    grid = [list(r) + [""] * (width - len(r)) for r in grid]
-    if title in _sheet_names(book):
-        sheet = book.sheets[title]
+def write_document(book: xw.Book, document: Document) -> None:
+    """Each page of *document* into its own sheet of *book*."""
+    for page in document.pages:
+        write_grid(book, render_grid(page))
+
+
+def write_grid(book: xw.Book, grid: Grid) -> xw.Sheet:
+    """Replace the content of one of unionxl's own sheets with *grid*: one values write, one colour
+    write (per 10,000 cells), one call per formatting property of each span."""
+    if grid.sheet not in OWNED_TITLES:
+        raise ValueError(f"{grid.sheet} is not a sheet unionxl owns")
+    if grid.sheet in _sheet_names(book):
+        sheet = book.sheets[grid.sheet]
         sheet.clear()
     else:
-        sheet = book.sheets.add(title, after=book.sheets[len(book.sheets) - 1])
-    sheet["A1"].value = grid
-    header = sheet.range((1, 1), (1, width))
-    header.font.bold = True
-    header.color = HEADER_COLOR
-    sheet.autofit()
+        sheet = book.sheets.add(grid.sheet, after=book.sheets[len(book.sheets) - 1])
+    sheet["A1"].value = grid.values
+    _write_fills(sheet, grid.fills)
+    for span in grid.spans:
+        target = sheet.range((span.top + 1, span.left + 1), (span.bottom + 1, span.right + 1))
+        if span.merge:
+            target.merge()
+        if span.bold:
+            target.font.bold = True
+        if span.size:
+            target.font.size = span.size
+        if span.number_format:
+            target.number_format = span.number_format
+        if span.wrap:
+            target.wrap_text = True
+        if span.height:
+            target.row_height = span.height
+        if span.width:
+            target.column_width = span.width
+    if grid.autofit_rows:
+        sheet.autofit("rows")
     return sheet
+
+
+def _write_fills(sheet: xw.Sheet, fills: dict[tuple[int, int], str]) -> None:
+    """The fills as colour matrices over their bounding box (``...`` keeps a cell as it is)."""
+    if not fills:
+        return
+    top, bottom = min(r for r, _ in fills), max(r for r, _ in fills)
+    left, right = min(c for _, c in fills), max(c for _, c in fills)
+    rows_per_write = max(1, MAX_COLOR_CELLS // (right - left + 1))
+    for first in range(top, bottom + 1, rows_per_write):
+        last = min(bottom, first + rows_per_write - 1)
+        matrix = [[fills.get((r, c), ...) for c in range(left, right + 1)] for r in range(first, last + 1)]
+        sheet.range((first + 1, left + 1), (last + 1, right + 1)).set_colors(matrix)
 
 
 def previous_marks(book: xw.Book) -> list[list[object]]:

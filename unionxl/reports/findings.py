@@ -1,0 +1,42 @@
+"""校验结果: every finding of a validation, one row each, in the order a treasurer fixes them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from unionxl.contract.findings import Finding
+from unionxl.contract.schema import FINDINGS_SHEET, SEVERITY_TITLES
+from unionxl.reports.model import (
+    BAD, INFO, LINK, SCREEN_ONLY, STATUS, WARN, Column, Document, Link, Note, Page, PrintHints, Status, Table
+)
+
+SEVERITY_TONES = {"error": BAD, "warning": WARN, "info": INFO}
+
+
+def _columns() -> list[Column]:
+    """FINDINGS_SHEET's columns; 表 stays off the terminal, where 单元格 shows the whole reference."""
+    severity, rule, sheet, cell, message, hint = FINDINGS_SHEET.headers
+    return [Column(severity, STATUS), Column(rule), Column(sheet, screen=False), Column(cell, LINK), Column(message),
+            Column(hint)]
+
+
+def book_title(settings: Mapping[str, object]) -> str:
+    """“某某工会 2025年”: the union and year a report is about."""
+    name = settings.get("union_name") or "工会"
+    year = settings.get("year")
+    return f"{name} {year}年" if year else str(name)
+
+
+def counts_line(counts: Mapping[str, int]) -> str:
+    return f"共 {counts['error']} 个错误、{counts['warning']} 个警告、{counts['info']} 条提示。"
+
+
+def build_findings(findings: Sequence[Finding], counts: Mapping[str, int], settings: Mapping[str, object]) -> Document:
+    sheet = FINDINGS_SHEET
+    title = f"{book_title(settings)} {sheet.title}"
+    rows = [[Status(SEVERITY_TITLES[f.severity], SEVERITY_TONES[f.severity]), f.rule, f.sheet,
+             Link(f.cell, f.cell.split("!", 1)[-1]), f.message, f.hint] for f in findings]
+    table = Table(_columns(), rows, empty="未发现问题", repeat_header=True, filter=True, freeze_columns=0)
+    page = Page(sheet.title, title, sheet.widths, blocks=[table, Note(counts_line(counts), SCREEN_ONLY)],
+                hints=PrintHints(landscape=True, title_in_header=True))
+    return Document(f"{sheet.title} {book_title(settings)}", [page])
