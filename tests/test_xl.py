@@ -236,3 +236,31 @@ def test_new_year_carries_added_columns_and_says_what_it_left(tmp_path: Path, mo
     guide = [r[0] for r in rolled.get_sheet_by_name("使用说明").to_python()]
     assert "【从上一年度结转】" in guide
     assert any("“通讯录” 未带入" in line for line in guide)
+
+
+def test_fills_of_a_long_sheet_are_written_in_blocks(demo_book) -> None:
+    from unionxl.reports.grid import Grid
+    from unionxl.xl.io import MAX_COLOR_CELLS, write_grid
+
+    book = xw.Book(json=payload(demo_book[0]))
+    rows = MAX_COLOR_CELLS // 2 + 10  # two columns: just over one block of cells
+    grid = Grid("校验结果", [["", ""] for _ in range(rows)], {(r, c): "#F8CBAD" for r in range(rows) for c in (0, 1)})
+    write_grid(book, grid)
+    blocks = [a for a in book.json()["actions"] if a["func"] == "setRangeColors"]
+    assert [(a["start_row"], a["row_count"]) for a in blocks] == [(0, MAX_COLOR_CELLS // 2), (MAX_COLOR_CELLS // 2, 10)]
+    with pytest.raises(ValueError):
+        write_grid(book, Grid("会员台账", [[""]]))  # never an input sheet
+
+
+def test_a_book_without_a_year_gets_the_load_policys_message(demo_book) -> None:
+    import unionxl.xl as ux
+    from unionxl.contract.schema import SETTINGS, SETTINGS_BY_KEY, settings_value_cell
+
+    data = payload(demo_book[0])
+    settings = next(s for s in data["sheets"] if s["name"] == SETTINGS.title)
+    row, col = settings_value_cell(SETTINGS_BY_KEY["year"])
+    settings["values"][row][col] = ""
+    book = xw.Book(json=data)
+    ux.todo_book(book)
+    [alert] = [a for a in book.json()["actions"] if a["func"] == "alert"]
+    assert alert["args"][0] == "无法处理：“设置”中没有有效的年度，无法列出待办"

@@ -161,7 +161,9 @@ def plan(page: Page, charts: bool = True) -> Plan:
 
 def _place_table(out: Plan, table: Table, row: int, widths: list[float]) -> Placed:
     if table.keep_together and row > 0:
-        out.breaks.append(row)
+        above = out.parts[-1] if out.parts else None
+        titled = above is not None and isinstance(above.part, SectionTitle) and above.row == row - 1
+        out.breaks.append(row - 1 if titled else row)  # a section title goes over to the new page with its table
     titles = [c.title for c in table.columns]
     header = Placed(row, table)
     if (h := _needed(titles, widths)) is not None:
