@@ -118,8 +118,9 @@ class Table:
             if len(row) != width:
                 raise ValueError(f"a row of {len(row)} cells in a table of {width} columns: {row!r}")
 
-    def visible_columns(self, screen: bool) -> list[int]:
-        return [i for i, c in enumerate(self.columns) if c.screen or not screen]
+    def screen_columns(self) -> list[int]:
+        """The columns the terminal shows."""
+        return [i for i, c in enumerate(self.columns) if c.screen]
 
 
 @dataclass(frozen=True)

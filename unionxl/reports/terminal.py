@@ -47,7 +47,7 @@ def cell_text(value: object, kind: str) -> Text:
 
 
 def rich_table(table: Table) -> RichTable:
-    columns = table.visible_columns(screen=True)
+    columns = table.screen_columns()
     out = RichTable(header_style="bold")
     for i in columns:
         column = table.columns[i]
