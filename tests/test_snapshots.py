@@ -16,9 +16,11 @@ from typer.testing import CliRunner
 
 from tests import snapshot
 from unionxl.cli import app
+from unionxl.cli.app import out as app_out
 
 runner = CliRunner()
 TODAY = "2026-01-05"
+app_out.width = 160  # what the CLI uses for a pipe, whatever COLUMNS the test machine has
 
 
 @pytest.fixture(scope="module")
