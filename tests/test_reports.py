@@ -209,20 +209,21 @@ def test_load_policy_says_why_a_book_cannot_serve_a_command(template: Path) -> N
     from unionxl.reading.load import AUDIT, ROLLOVER, TODO, load, refusal
     from unionxl.reading.reader import load_book
 
-    from unionxl.contract.schema import SETTINGS, SETTINGS_BY_KEY, settings_value_cell
+    from unionxl.contract.schema import SETTINGS, SETTINGS_BY_KEY, column_letter, settings_value_cell
 
     wb = openpyxl.load_workbook(template)
     row, col = settings_value_cell(SETTINGS_BY_KEY["year"])
+    no_year = f"“年度”应为四位年份，例如 2026（{SETTINGS.title}!{column_letter(col)}{row + 1}），无法列出待办"
     wb[SETTINGS.title].cell(row + 1, col + 1).value = None
     wb.save(template)
     book = load_book(template)
     assert book.year is None
     assert refusal(book, AUDIT) is None  # auditing needs no year
-    assert refusal(book, TODO) == "“设置”中没有有效的年度，无法列出待办"
+    assert refusal(book, TODO) == no_year
     with pytest.raises(UnusableWorkbook, match="无法结转"):
         load(template, ROLLOVER)
     result = CliRunner().invoke(app, ["todo", str(template)])
-    assert result.exit_code == 2 and "“设置”中没有有效的年度，无法列出待办" in result.stderr
+    assert result.exit_code == 2 and no_year in result.stderr
 
     del wb["收支明细"]
     wb.save(template)

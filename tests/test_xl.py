@@ -254,7 +254,7 @@ def test_fills_of_a_long_sheet_are_written_in_blocks(demo_book) -> None:
 
 def test_a_book_without_a_year_gets_the_load_policys_message(demo_book) -> None:
     import unionxl.xl as ux
-    from unionxl.contract.schema import SETTINGS, SETTINGS_BY_KEY, settings_value_cell
+    from unionxl.contract.schema import SETTINGS, SETTINGS_BY_KEY, column_letter, settings_value_cell
 
     data = payload(demo_book[0])
     settings = next(s for s in data["sheets"] if s["name"] == SETTINGS.title)
@@ -263,4 +263,7 @@ def test_a_book_without_a_year_gets_the_load_policys_message(demo_book) -> None:
     book = xw.Book(json=data)
     ux.todo_book(book)
     [alert] = [a for a in book.json()["actions"] if a["func"] == "alert"]
-    assert alert["args"][0] == "无法处理：“设置”中没有有效的年度，无法列出待办"
+    cell = f"{SETTINGS.title}!{column_letter(col)}{row + 1}"
+    assert alert["args"][0].startswith(f"无法处理：“年度”应为四位年份，例如 2026（{cell}）")  # the load policy's finding
+    listed = next(a for a in book.json()["actions"] if a["func"] == "setValues" and a["values"][0][0] == "级别")
+    assert [r[1] for r in listed["values"][1:]] == ["setting-invalid"]  # and only it, in 校验结果

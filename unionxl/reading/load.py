@@ -47,7 +47,10 @@ def refusal(book: Book, need: Need) -> str | None:
     if not book.usable:
         return unusable_reason(book.findings)
     if need.dated and book.year is None:
-        return f"“设置”中没有有效的年度，无法{need.purpose}"
+        found = _year_findings(book)
+        what = found[0].message + (f"（{found[0].cell}）" if found and "!" in found[0].cell else "") if found \
+            else "“设置”中没有有效的年度"
+        return f"{what}，无法{need.purpose}"
     return None
 
 
