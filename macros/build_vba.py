@@ -17,6 +17,10 @@ literals of unionxl.bas are stored as ``UxText("<hex>")`` (see :func:`ascii_sour
 built with ms-ovba/ms-cfb; tests/test_xlsm.py rebuilds it, compares the bytes and reads it
 back with olevba. The template writer embeds the committed file in every .xlsm it writes.
 ``--export DIR`` writes the modules as files for importing by hand (Alt+F11 → 导入文件).
+
+The button Subs of unionxl.bas are generated from ``MACRO_BUTTONS`` (between the two
+``BUTTONS_*`` comment lines): a new button is a row in the contract, and running this
+script rewrites that part of the file before building (:func:`with_buttons`).
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ from ms_ovba.Models.Fields.packed_data import PackedData
 from ms_ovba.Views.project_ole_file import ProjectOleFile
 from ms_ovba.vbaProject import VbaProject
 from ms_ovba_compression.ms_ovba import MsOvba
+
+from unionxl.contract.schema import MACRO_BUTTONS
 
 HERE = Path(__file__).resolve().parent
 BAS = HERE / "unionxl.bas"
@@ -69,6 +75,16 @@ Attribute VB_Exposed = True
 """
 _CLASS_HEADER = re.compile(r"\AVERSION 1\.0 CLASS\r\nBEGIN\r\n(?:  .*\r\n)*END\r\n")
 _LITERAL = re.compile(r'"(?:[^"\r\n]|"")*"')
+BUTTONS_BEGIN = "' --- the buttons: generated from unionxl.contract.schema.MACRO_BUTTONS by macros/build_vba.py ---"
+BUTTONS_END = "' --- end of the buttons ---"
+_BUTTON_SUB = """Sub {macro}()
+    On Error GoTo failed
+    If UxReady() Then RunPython "import unionxl.xl as ux; ux.{entry}()"
+    Exit Sub
+failed:
+    UxFailed Err.Number, Err.Description
+End Sub
+"""
 
 
 def _copytoken_help(difference: int) -> dict:
@@ -84,6 +100,16 @@ def _copytoken_help(difference: int) -> dict:
 
 
 MsOvba.copytoken_help = staticmethod(_copytoken_help)
+
+
+def with_buttons(text: str) -> str:
+    """unionxl.bas's text with the part between the BUTTONS_* lines made from MACRO_BUTTONS."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines.count(BUTTONS_BEGIN) != 1 or lines.count(BUTTONS_END) != 1:
+        raise ValueError(f"{BAS.name}: expected one {BUTTONS_BEGIN!r} and one {BUTTONS_END!r} line")
+    begin, end = lines.index(BUTTONS_BEGIN), lines.index(BUTTONS_END)
+    subs = "\n".join(_BUTTON_SUB.format(macro=b.macro, entry=b.entry) for b in MACRO_BUTTONS)
+    return "\n".join(lines[:begin + 1] + subs.rstrip("\n").split("\n") + lines[end:])
 
 
 def crlf(text: str) -> str:
@@ -229,5 +255,9 @@ if __name__ == "__main__":
         for path in export(Path(sys.argv[2])):
             print(path)
     else:
+        source = BAS.read_text(encoding="utf-8")
+        if with_buttons(source) != source:
+            BAS.write_text(with_buttons(source), encoding="utf-8", newline="\n")
+            print(BAS)
         OUTPUT.write_bytes(build())
         print(OUTPUT)

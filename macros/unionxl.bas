@@ -21,6 +21,7 @@ Private Const UX_OLD_PYTHON As Long = 6
 ' Set when the treasurer answers "continue without saving", so that is asked once a session
 Private uxNoSavePrompt As Boolean
 
+' --- the buttons: generated from unionxl.contract.schema.MACRO_BUTTONS by macros/build_vba.py ---
 Sub UnionxlValidate()
     On Error GoTo failed
     If UxReady() Then RunPython "import unionxl.xl as ux; ux.validate_book()"
@@ -60,6 +61,7 @@ Sub UnionxlNewYear()
 failed:
     UxFailed Err.Number, Err.Description
 End Sub
+' --- end of the buttons ---
 
 Private Function UxReady() As Boolean
     ' Offer to save first (a macro clears Excel's undo list), then check the interpreter.
