@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from unionxl.reports.model import MONEY, Chart, Link, Note, Page, Paragraph, Section, SignOffs, Stamp, Status, Table
-from unionxl.reports.styles import CHART_ROWS, SIGN_OFF_HEIGHT, TITLE_HEIGHT
+from unionxl.reports.styles import CHART_ROWS, FONT_SIZE, SIGN_OFF_HEIGHT, STAMP_SIZE, TITLE_HEIGHT
 
 LINE_HEIGHT = 16
 #: room above and below running text in a frame
@@ -105,18 +105,19 @@ def plan(page: Page, charts: bool = True) -> Plan:
         row += 1
         return placed
 
-    def text_height(text: str, padding: float = 0) -> float | None:
-        lines = wrapped_lines(text, full)
-        return LINE_HEIGHT * lines + padding if lines > 1 or padding else None
+    def text_height(text: str, padding: float = 0, size: float = 1) -> float | None:
+        lines = wrapped_lines(text, full / size)
+        return LINE_HEIGHT * size * lines + padding if lines > 1 or padding else None
 
     if page.title and not page.hints.title_in_header:
         put(Title(page.title), TITLE_HEIGHT)
     for line in page.lines:
         if line.media.sheet:
             put(line, text_height(line.text))
+    stamp_size = STAMP_SIZE / FONT_SIZE  # a stamp's text is larger than the body's
     for stamp in page.stamps:
         if stamp.media.sheet:
-            put(stamp, text_height(stamp.text, FRAME_PADDING))
+            put(stamp, text_height(stamp.text, FRAME_PADDING, stamp_size))
     if row and page.blocks and isinstance(page.blocks[0], Table):
         row += 1  # a blank row between the page's heading and its first table (a section brings its own)
     placed_tables: dict[int, Placed] = {}
@@ -136,7 +137,7 @@ def plan(page: Page, charts: bool = True) -> Plan:
             elif isinstance(block, Note):
                 put(block, text_height(block.text))
             elif isinstance(block, Stamp):
-                put(block, text_height(block.text, FRAME_PADDING))
+                put(block, text_height(block.text, FRAME_PADDING, stamp_size))
             elif isinstance(block, Paragraph):
                 put(block, text_height(block.text, FRAME_PADDING))
             elif isinstance(block, Chart):

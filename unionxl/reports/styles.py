@@ -17,6 +17,8 @@ FONT = "等线"
 FONT_SIZE = 10.5
 TITLE_SIZE = 16
 SECTION_SIZE = 12
+#: a stamp (“本表不得作为审核依据”): large enough that nobody signs past it
+STAMP_SIZE = 14
 #: the printed page header's title (list sheets, the master's input sheets)
 PAGE_HEADER_SIZE = 14
 

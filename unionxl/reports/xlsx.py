@@ -123,7 +123,8 @@ class _PageWriter:
         elif isinstance(part, SectionTitle):
             self._merged(row, part.text, f.get(bold=True, font_size=styles.SECTION_SIZE, bottom=2, valign="vcenter"))
         elif isinstance(part, Stamp):
-            self._merged(row, part.text, f.get(bold=True, font_color=styles.STAMP_COLOR, text_wrap=True, border=2,
+            self._merged(row, part.text, f.get(bold=True, font_size=styles.STAMP_SIZE, font_color=styles.STAMP_COLOR,
+                                               text_wrap=True, border=2, border_color=styles.STAMP_COLOR,
                                                bg_color=styles.TONE_FILLS[part.tone], align="center",
                                                valign="vcenter"))
         elif isinstance(part, Paragraph):
