@@ -156,6 +156,8 @@ def test_table_rows_must_fit_the_columns() -> None:
         Table([Column("a"), Column("b")], [["only one"]])
     with pytest.raises(ValueError):
         Column("x", "currency")
+    with pytest.raises(TypeError):
+        Table([Column("标题")], [[123]])  # a rule pack's title typed as a number never reaches a cell
 
 
 def test_each_demo_report_file_and_excel_door_hold_the_same_cells(demo_book, tmp_path: Path) -> None:

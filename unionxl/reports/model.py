@@ -114,9 +114,13 @@ class Table:
 
     def __post_init__(self) -> None:
         width = len(self.columns)
+        texts = [i for i, c in enumerate(self.columns) if c.kind == TEXT]
         for row in self.rows:
             if len(row) != width:
                 raise ValueError(f"a row of {len(row)} cells in a table of {width} columns: {row!r}")
+            for i in texts:  # a number where text belongs is a caller's mistake (a pack's title = 123), not a cell
+                if not isinstance(row[i], (str, Status, Link, type(None))):
+                    raise TypeError(f"column {self.columns[i].title!r} holds {row[i]!r}, not text")
 
     def screen_columns(self) -> list[int]:
         """The columns the terminal shows."""
