@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from unionxl.files.ownership import claim
 from unionxl.master.demo import write_demo
 from unionxl.core.year.plan import plan_rows
 from unionxl.master.template import write_master
@@ -23,9 +24,10 @@ def generate(folder: Path = HERE) -> tuple[Path, Path, Path]:
     """The template, the demo, and the template with buttons (the VBA project in unionxl/data)."""
     template, demo, master = folder / TEMPLATE.name, folder / DEMO.name, folder / MASTER.name
     plan = {"calendar": plan_rows(TEMPLATE_SETTINGS["year"])}
-    write_master(template, TEMPLATE_SETTINGS, plan)
-    write_master(master, TEMPLATE_SETTINGS, plan)
-    write_demo(demo)
+    with claim([template, demo, master], force=True):  # the committed workbooks are this script's to replace
+        write_master(template, TEMPLATE_SETTINGS, plan)
+        write_master(master, TEMPLATE_SETTINGS, plan)
+        write_demo(demo)
     return template, demo, master
 
 
