@@ -222,4 +222,4 @@ def test_rollover_without_a_year_names_the_cell(template: Path, tmp_path: Path) 
     fill(template, {}, settings={"year": "2026年"})
     result = runner.invoke(app, ["rollover", str(template), "--out", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2 and not (tmp_path / "x.xlsx").exists()
-    assert "无法结转" in result.stderr  # the load policy's year refusal
+    assert "（设置!B4），无法结转" in result.stderr  # the load policy's year refusal, naming the cell
