@@ -72,7 +72,8 @@ class Column:
     ``formula`` is a template: ``{key}`` is this row's cell of column *key*,
     ``{sheet.key}`` the whole column *key* of another sheet, ``{@setting}`` the
     defined name of a 设置 item. ``choices_from`` names a column of another sheet whose
-    values form the dropdown (the budget categories).
+    values form the dropdown (the budget categories); ``joins`` a column of another sheet
+    that unionxl matches this one against (a visit's 会员编号 against the ledger's).
     """
 
     key: str
@@ -86,6 +87,7 @@ class Column:
     number_format: str = ""
     #: a later addition to the contract: older workbooks without it stay usable
     optional: bool = False
+    joins: str = ""
 
 
 @dataclass(frozen=True)
@@ -204,14 +206,14 @@ VISITS = Sheet(
     "visits", "慰问记录",
     (
         _date("date", "日期", required=True),
-        _text("member_id", "会员编号", required=True, width=10),
-        _text("name", "姓名", required=True, width=10),
+        _text("member_id", "会员编号", required=True, width=10, joins="members.member_id"),
+        _text("name", "姓名", required=True, width=10, joins="members.name"),
         _choice("visit_type", "慰问类型", VISIT_TYPES, required=True, width=13),
         _text("reason", "事由", width=24),
         _money("amount", "金额", width=10),
         _choice("form", "形式", VISIT_FORMS, required=True, width=9),
         _text("handler", "经办人", width=10),
-        _text("voucher", "凭证号", width=11),
+        _text("voucher", "凭证号", width=11, joins="journal.voucher"),
         _text("note", "备注", width=20),
     ),
     year_dates="error",
@@ -461,3 +463,56 @@ def choice_source(column: Column) -> tuple[Sheet, Column]:
     sheet_key, col_key = column.choices_from.split(".")
     sheet = SHEETS[sheet_key]
     return sheet, sheet.col(col_key)
+
+
+def _matched() -> dict[str, frozenset[str]]:
+    """Per sheet, the columns whose values unionxl matches against other values: dropdown
+    choices, budget categories (both ends), and columns joined across sheets (both ends)."""
+    out: dict[str, set[str]] = {s.key: set() for s in INPUT_SHEETS}
+    for sheet in INPUT_SHEETS:
+        for column in sheet.columns:
+            if column.kind is Kind.CHOICE and (column.choices or column.choices_from):
+                out[sheet.key].add(column.key)
+            for target in (column.choices_from, column.joins):
+                if target:
+                    other, key = target.split(".")
+                    out[sheet.key].add(column.key)
+                    out[other].add(key)
+    out[BUDGET.key].add("direction")
+    out[SETTINGS.key].add("item")  # matched against the setting titles
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+#: sheet key → keys of its matched columns (read in normal form, see unionxl.reading.text)
+MATCHED_COLUMNS: dict[str, frozenset[str]] = _matched()
+
+_RANGE = re.compile(r"\{([A-Za-z0-9_]+)\}:\{([A-Za-z0-9_]+)\}")
+#: the label of the balance block beside 经费预算 (its SUMIFS read 收支, 预算金额 and 实际发生)
+BALANCE_TITLE = "收支平衡"
+
+
+def _formula_readers() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(sheet key, column key) → the template formulas that read the column, as labels."""
+    out: dict[tuple[str, str], list[str]] = {}
+
+    def add(sheet_key: str, key: str, label: str) -> None:
+        labels = out.setdefault((sheet_key, key), [])
+        if label not in labels:
+            labels.append(label)
+
+    for sheet in INPUT_SHEETS:
+        for column in sheet.formula_columns:
+            label = f"“{column.title}”" if sheet.key != BUDGET.key else f"“{sheet.title}”的“{column.title}”"
+            for first, last in _RANGE.findall(column.formula):
+                for c in sheet.columns[sheet.index(first):sheet.index(last) + 1]:
+                    add(sheet.key, c.key, label)
+            for at, first, second in _PLACEHOLDER.findall(column.formula):
+                add(SETTINGS.key if at else first if second else sheet.key, first if at else second or first, label)
+    for key in ("direction", *(k for _, k in BALANCE_VALUES)):
+        add(BUDGET.key, key, f"“{BUDGET.title}”的“{BALANCE_TITLE}”")
+    return {k: tuple(v) for k, v in out.items()}
+
+
+#: (sheet key, column key) → labels of the workbook's formulas that read that column; for 设置,
+#: (settings key, setting key) of the items the formulas read through their defined names
+FORMULA_READERS: dict[tuple[str, str], tuple[str, ...]] = _formula_readers()

@@ -35,6 +35,7 @@ from unionxl.contract.schema import (
     VISITS,
 )
 from unionxl.core import dues
+from unionxl.core.checks.text import reading_note
 from unionxl.core.totals import balances, budget_actuals
 from unionxl.reading.book import Book
 
@@ -201,7 +202,9 @@ def budget_figures(book: Book) -> list[dict[str, object]]:
 
 
 def summarize(book: Book) -> Summary:
-    """The figures only: a caller that shows the 年度工作总结 drafts it with :func:`unionxl.core.narrative.draft`."""
+    """The figures only: a caller that shows the 年度工作总结 drafts it with :func:`unionxl.core.narrative.draft`.
+
+    ``notes`` says where the figures follow unionxl's reading and the workbook's formulas differ."""
     journal = journal_figures(book)
     actual = balances(book)["actual"]
     return Summary(
@@ -214,4 +217,5 @@ def summarize(book: Book) -> Summary:
         journal=journal,
         budget=budget_figures(book),
         balance={f"{line}_fen": actual[line] for _, line in BALANCE_LINES},
+        notes=[note for note in (reading_note(book),) if note],
     )

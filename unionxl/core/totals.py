@@ -1,7 +1,12 @@
 """Totals the template's formulas show, computed exactly in fen from the typed tables.
 
-The LibreOffice tests recalculate the workbook and compare its formula results with
-these, so the Python core and the spreadsheet can never silently disagree.
+unionxl's figures follow the values as unionxl reads them: text in normal form (no trailing
+or invisible spaces, half-width letters and digits; see unionxl.reading.text), numbers and
+dates typed as text read as the number or date, merged text cells read into their rows.
+Where the workbook's own formulas read a cell otherwise, a finding at that cell says so
+(text-lookalike, number-as-text, merged-cells): the two figures never differ silently.
+:func:`workbook_budget_actuals` is what the workbook's SUMIFS compute from the literal cells.
+The LibreOffice tests recalculate the workbook and compare its formula results with these.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import pandas as pd
 
 from unionxl.contract.schema import BALANCE_VALUES, BUDGET, EXPENSE, INCOME, JOURNAL, MEMBERS
 from unionxl.core import dues
-from unionxl.reading.book import Book
+from unionxl.reading.book import Book, Table
 
 
 def member_dues(book: Book) -> pd.DataFrame:
@@ -34,6 +39,28 @@ def budget_actuals(book: Book) -> pd.Series:
     keys = pd.MultiIndex.from_arrays([budget["level2"], budget["direction"]])
     actual = sums.reindex(keys).fillna(0).astype("int64")
     return pd.Series(actual.to_numpy(), index=budget.index, dtype="Int64")
+
+
+def literal_text(table: Table, key: str) -> pd.Series:
+    """A text column as the cells hold it (what Excel's formulas compare), not in normal form."""
+    values = table.data[key]
+    literal = table.lookalikes.get(key)
+    if literal is None or literal.empty:
+        return values
+    return values.where(~values.index.isin(literal.index), literal.reindex(values.index))
+
+
+def workbook_budget_actuals(book: Book) -> pd.Series:
+    """实际发生 per budget row (Int64 fen) as the workbook's SUMIFS compute it: text compared as
+    the cells hold it (ignoring case, as Excel does), amounts typed as text left out."""
+    budget, journal = book[BUDGET.key], book[JOURNAL.key]
+    amounts = journal.data["amount"].where(~journal.raw["amount"].map(lambda v: isinstance(v, str)).astype(bool))
+    keys = pd.DataFrame({"category": literal_text(journal, "category").str.lower(),
+                         "direction": literal_text(journal, "direction").str.lower(), "amount": amounts})
+    sums = keys.groupby(["category", "direction"])["amount"].sum(min_count=1)
+    wanted = pd.MultiIndex.from_arrays([literal_text(budget, "level2").str.lower(),
+                                        literal_text(budget, "direction").str.lower()])
+    return pd.Series(sums.reindex(wanted).fillna(0).astype("int64").to_numpy(), index=budget.data.index, dtype="Int64")
 
 
 def balances(book: Book) -> dict[str, dict[str, int]]:

@@ -23,6 +23,8 @@ class Table:
     (dates as datetime64, money as Int64 fen, text as str). Both are indexed by the
     Excel row number and have one column per schema key found in the header row.
     ``formulas`` flags, for the formula columns, which cells still hold a formula.
+    ``lookalikes`` keeps, per matched column, the literal text of the cells whose value was
+    read in normal form (``unionxl.reading.text``): what Excel's formulas compare instead.
     """
 
     sheet: Sheet
@@ -35,6 +37,7 @@ class Table:
     #: ``extra_titles`` ("" for a column without a header). Rollover carries them.
     extra: pd.DataFrame = field(default_factory=pd.DataFrame)
     extra_titles: dict[int, str] = field(default_factory=dict)
+    lookalikes: dict[str, pd.Series] = field(default_factory=dict)
 
     def ref(self, key: str, row: int) -> str:
         """A1 reference without the sheet, e.g. ``F12``."""

@@ -17,21 +17,28 @@ import numpy as np
 import pandas as pd
 
 from unionxl.reading.book import Book, Settings, Table
-from unionxl.contract.findings import ERROR, WARNING, Finding
+from unionxl.reading.text import INVISIBLE, blank_mask, normal, normalise, tidy
+from unionxl.contract.findings import ERROR, INFO, WARNING, Finding
 from unionxl.contract.money import yuan_to_fen
-from unionxl.contract.schema import SETTING_ITEMS, SETTINGS, Column, Kind
+from unionxl.contract.schema import FORMULA_READERS, MATCHED_COLUMNS, PROVINCES, SETTING_ITEMS, SETTINGS, Column, Kind
 
 #: Excel serial day 0; serials below 61 are off by the 1900 leap-year bug, which is moot here.
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL_RANGE = (1, 73_415)  # 1900-01-01 … 2100-12-31, as DATE_RANGE
 
 _DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?\s*$")
-_MONEY_TEXT = re.compile(r"^[\s¥￥]*(-?[\d,]*\.?\d+)\s*元?\s*$")
+_NUMBER_TEXT = re.compile(r"^[\s¥￥]*(-?[\d,]*\.?\d+)\s*(元|年度|年|月|人次|人|次|%|‰)?\s*$")
+#: the units a number typed as text may carry, by the column's kind, and what they scale by
+_UNITS: dict[Kind, dict[str, float]] = {
+    Kind.MONEY: {"": 1, "元": 1},
+    Kind.INT: {"": 1, "年": 1, "年度": 1, "月": 1, "人": 1, "人次": 1, "次": 1},
+    Kind.RATE: {"": 1, "%": 0.01, "‰": 0.001},
+}
 
 
 def _normalise_text(value: str) -> str:
-    """Full-width digits and punctuation to ASCII (NFKC), trimmed."""
-    return unicodedata.normalize("NFKC", value).strip()
+    """Full-width digits and punctuation to ASCII (NFKC), invisible characters removed, trimmed."""
+    return unicodedata.normalize("NFKC", INVISIBLE.sub("", value)).strip()
 
 
 def parse_date_text(value: str) -> dt.date | None:
@@ -44,12 +51,14 @@ def parse_date_text(value: str) -> dt.date | None:
         return None
 
 
-def parse_number_text(value: str) -> float | None:
-    m = _MONEY_TEXT.match(_normalise_text(value))
-    if not m:
+def parse_number_text(value: str, kind: Kind = Kind.MONEY) -> float | None:
+    """A number typed as text (“1,200.00元”, “１０００”, “2026年”, “0.5%”), with the units *kind* allows."""
+    m = _NUMBER_TEXT.match(_normalise_text(value))
+    scale = _UNITS.get(kind, _UNITS[Kind.MONEY]).get(m.group(2) or "") if m else None
+    if scale is None:
         return None
     try:
-        return float(m.group(1).replace(",", ""))
+        return float(m.group(1).replace(",", "")) * scale
     except ValueError:
         return None
 
@@ -79,12 +88,19 @@ def _classify(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Se
     if kind in _DATE_KINDS:
         return ~present, none, present, none
     types = values.map(type)
-    is_str = types.eq(str)
-    blank = ~present | (is_str & values.astype(str).str.strip().eq(""))
+    blank = blank_mask(values)
     number = types.isin((int, float, np.float64, np.int64)) & present
     date = types.isin((dt.date, dt.datetime, pd.Timestamp))
     text = ~(blank | number | date)
     return blank, number, date, text
+
+
+def formula_note(sheet_key: str, column_key: str) -> str:
+    """What a cell unionxl read from text means for the workbook's own formulas that read it."""
+    labels = FORMULA_READERS.get((sheet_key, column_key))
+    if not labels:
+        return ""
+    return f"；但工作簿中引用这一格的公式（{'、'.join(labels)}）不把文字当作数值，结果可能与 unionxl 不同或显示错误值"
 
 
 Converter = Callable[[Table, Column, pd.Series], tuple[pd.Series, list[Finding]]]
@@ -104,7 +120,13 @@ def _to_text(table: Table, column: Column, values: pd.Series) -> tuple[pd.Series
         out[date] = [v.isoformat()[:10] for v in values[date]]
     if text.any():
         out[text] = [str(v) for v in values[text]]
-    return out.str.strip().astype(object), []
+    out = out.astype(object)
+    if column.key not in MATCHED_COLUMNS.get(table.sheet.key, ()):
+        return tidy(out), []
+    out, literal = normalise(out)
+    if len(literal):
+        table.lookalikes[column.key] = literal
+    return out, []
 
 
 def _to_choice(table: Table, column: Column, values: pd.Series) -> tuple[pd.Series, list[Finding]]:
@@ -131,15 +153,16 @@ def _to_number(table: Table, column: Column, values: pd.Series, what: str) -> tu
         findings.append(_finding(table, column, row, f"type-{what}", ERROR,
                                  f"“{column.title}”的数值 {values[row]} 不是有效数字或大得不合理", "请核对该单元格"))
     out[absurd] = np.nan
+    note = formula_note(table.sheet.key, column.key)
     for row in values.index[text]:
-        parsed = parse_number_text(str(values[row]))
+        parsed = parse_number_text(str(values[row]), column.kind)
         if parsed is None:
             findings.append(_finding(table, column, row, f"type-{what}", ERROR,
                                      f"“{column.title}”应为数字，实际为文字“{values[row]}”", "请只填写数字，不要带单位或说明"))
         else:
             out[row] = parsed
             findings.append(_finding(table, column, row, "number-as-text", WARNING,
-                                     f"“{column.title}”填的是文字“{values[row]}”，已按 {parsed:.12g} 读取",
+                                     f"“{column.title}”填的是文字“{values[row]}”，已按 {parsed:.12g} 读取{note}",
                                      "请改为数字格式的单元格，去掉“元”、逗号等"))
     for row in values.index[date]:
         findings.append(_finding(table, column, row, f"type-{what}", ERROR,
@@ -209,7 +232,8 @@ def _to_date(table: Table, column: Column, values: pd.Series) -> tuple[pd.Series
         else:
             out[row] = pd.Timestamp(parsed)
             findings.append(_finding(table, column, row, "date-as-text", WARNING,
-                                     f"“{column.title}”填的是文字“{values[row]}”，已按 {parsed:%Y-%m-%d} 读取",
+                                     f"“{column.title}”填的是文字“{values[row]}”，已按 {parsed:%Y-%m-%d} 读取"
+                                     + formula_note(table.sheet.key, column.key),
                                      "请改为日期格式的单元格"))
     return out, findings
 
@@ -264,8 +288,12 @@ def coerce_settings(table: Table) -> tuple[Settings, list[Finding]]:
         row = int(rows[0])
         cells[setting.key] = table.cell("value", row)
         column = Column(value_col.key, setting.title, setting.kind, setting.required, setting.choices)
-        typed, problems = CONVERTERS[setting.kind](table, column, table.raw.loc[[row], "value"])
-        findings += [_relabel(f) for f in problems]
+        raw = table.raw.loc[[row], "value"]
+        if setting.key == "province":
+            raw, problems = _province(raw, cells[setting.key])
+            findings += problems
+        typed, problems = CONVERTERS[setting.kind](table, column, raw)
+        findings += [_relabel(f, setting) for f in problems]
         value = typed[row]
         if value is pd.NA or value is pd.NaT or value == "" or (isinstance(value, float) and np.isnan(value)):
             value = None
@@ -274,9 +302,58 @@ def coerce_settings(table: Table) -> tuple[Settings, list[Finding]]:
     return Settings(values, cells), findings
 
 
-def _relabel(finding: Finding) -> Finding:
-    return Finding(finding.rule if finding.rule != "choice-invalid" else "setting-invalid", finding.severity,
-                   finding.sheet, finding.cell, finding.message, finding.hint)
+def _relabel(finding: Finding, setting) -> Finding:
+    """A value cell's finding in the words of its setting: a choice is a setting-invalid, a
+    number typed as text names the formulas that read it, a rate says what to type."""
+    rule, message, hint = finding.rule, finding.message, finding.hint
+    if rule == "choice-invalid":
+        rule = "setting-invalid"
+        if setting.key == "province":
+            message += "；经费审核无法加载本省的标准，只能按全国总工会的规定进行"
+    if rule == "number-as-text":
+        message += formula_note(SETTINGS.key, setting.key)
+    if rule == "type-number" and setting.key == "dues_rate":
+        hint = "请填数字 0.005（即千分之五；可把单元格设为百分比格式，显示为 0.5%）"
+    return Finding(rule, finding.severity, finding.sheet, finding.cell, message, hint)
+
+
+#: the official names of the regions whose name is not the short name + 省
+_PROVINCE_FULL_NAMES = {
+    "北京": "北京市", "天津": "天津市", "上海": "上海市", "重庆": "重庆市", "内蒙古": "内蒙古自治区",
+    "广西": "广西壮族自治区", "西藏": "西藏自治区", "宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区",
+}
+_NATIONAL_NAMES = ("中华全国总工会", "全国总工会", "全总")
+
+
+def _province_spellings() -> dict[str, str]:
+    """Every tolerable spelling of a 省份 (湖北, 湖北省, 湖北省总工会, 中华全国总工会…) → its list entry."""
+    out = {name: PROVINCES[0] for name in _NATIONAL_NAMES}
+    for province in PROVINCES:
+        for name in {province, _PROVINCE_FULL_NAMES.get(province, province + "省")}:
+            out[name] = out[name + "总工会"] = province
+    return out
+
+
+PROVINCE_SPELLINGS = _province_spellings()
+
+
+def _province(raw: pd.Series, cell: str) -> tuple[pd.Series, list[Finding]]:
+    """省份 in a tolerable spelling becomes its list entry, with a note naming the cell; blank
+    is read as 全国 with a note; anything else is left for the dropdown check (an error)."""
+    value = raw.iloc[0]
+    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    key = re.sub(r"\s+", "", normal(text))
+    if not key:
+        return pd.Series([PROVINCES[0]], index=raw.index, dtype=object), [Finding(
+            "setting-normalised", INFO, SETTINGS.title, cell,
+            f"“省份”未填写，按“{PROVINCES[0]}”读取：经费审核只按全国总工会的规定进行",
+            "请从下拉列表选择本单位所在的省份")]
+    province = PROVINCE_SPELLINGS.get(key)
+    if province is None or province == text:
+        return raw, []
+    return pd.Series([province], index=raw.index, dtype=object), [Finding(
+        "setting-normalised", INFO, SETTINGS.title, cell, f"“省份”填的是“{text}”，已按“{province}”读取",
+        "请从下拉列表选择省份")]
 
 
 def _check_settings(values: dict[str, object], cells: dict[str, str]) -> list[Finding]:

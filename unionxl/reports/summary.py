@@ -8,7 +8,7 @@ from unionxl.contract.money import format_yuan
 from unionxl.contract.schema import EXPENSE, MEMBER_STATUSES, SUMMARY_SHEET
 from unionxl.core.summary import Summary
 from unionxl.reports.model import (
-    INT, MONEY, PCT, TEXT, Chart, Column, Document, Line, Note, Page, Paragraph, Section, Series, Table
+    INT, MONEY, PCT, TEXT, WARN, Chart, Column, Document, Line, Note, Page, Paragraph, Section, Series, Stamp, Table
 )
 
 WIDTHS = (16, 12, 12, 12, 12, 13, 13, 12)
@@ -102,5 +102,6 @@ def build_summary(s: Summary, narrative: str, source_name: str = "",
         blocks.append(Note(f"校验：{errors} 个错误、{validation_counts.get('warning', 0)} 个警告"
                            + ("。请先改正错误，汇总数字才可靠。" if errors else "。")))
     page = Page(title, f"{s.union_name}{s.year or ''}{title}", WIDTHS,
-                lines=[Line.of(f"金额单位：元；人数单位：人、人次。数据来源：{source_name or '主工作簿'}")], blocks=blocks)
+                lines=[Line.of(f"金额单位：元；人数单位：人、人次。数据来源：{source_name or '主工作簿'}")],
+                stamps=[Stamp(note, WARN) for note in s.notes], blocks=blocks)
     return Document(f"{s.union_name} {title}", [page])

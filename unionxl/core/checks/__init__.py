@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from unionxl.contract.findings import Finding
-from unionxl.core.checks import entries, ledger, members, visits
+from unionxl.core.checks import entries, ledger, members, text, visits
 from unionxl.reading.book import Book
 
 Check = Callable[[Book], Iterable[Finding]]
@@ -21,6 +21,7 @@ CHECKS: tuple[Check, ...] = (
     entries.budget_categories,
     entries.category_references,
     entries.formulas_kept,
+    text.lookalike_text,
     members.duplicate_ids,
     members.member_records,
     members.dues_payments,

@@ -55,6 +55,12 @@ def budget_categories(book: Book) -> Iterator[Finding]:
     for row, first, name in repeats(table, "level2"):
         yield Finding("budget-duplicate-category", ERROR, BUDGET.title, table.cell("level2", row),
                       f"科目“{name}”重复（第 {first} 行已有）", "每个二级科目只能出现一次，否则实际发生会被重复统计")
+    level2 = table.data["level2"]
+    for row in level2.index[level2.str.contains(r"[*?~]|^[<>=]", regex=True)]:
+        yield Finding("budget-category-pattern", WARNING, BUDGET.title, table.cell("level2", row),
+                      f"科目“{level2[row]}”含有 *、?、~ 或以 <、>、= 开头：实际发生的公式（SUMIFS）会把它当作通配符"
+                      "或比较条件，汇总进别的科目的流水，与 unionxl 按科目全名汇总的结果不同",
+                      "请改用不含这些符号的科目名称（收支明细中的科目一并修改）")
 
 
 def category_references(book: Book) -> Iterator[Finding]:
