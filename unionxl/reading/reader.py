@@ -1,30 +1,36 @@
 """Reading a master workbook file into raw tables.
 
 python-calamine reads the values (ten times faster than openpyxl on a 10,000-member
-ledger); it cannot see formulas, so the few formula columns are found by scanning the
-sheet XML directly. Everything that can make a file unusable is turned into
-:class:`UnusableWorkbook` with a one-line Chinese reason here, before any parsing.
+ledger); what it cannot see (formulas, error values, merged ranges, the shape of the used
+range) comes from one scan of each sheet's XML (:mod:`unionxl.reading.sheetxml`). A sheet
+whose used range is far larger than its cells (a stray cell at XFD150000) is squeezed to
+the cells under its header first, so memory follows the cells that hold data. Everything
+that can make a file unusable is turned into :class:`UnusableWorkbook` with a one-line
+Chinese reason here, before any parsing.
 """
 
 from __future__ import annotations
 
-import re
+import io
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
 from defusedxml import DefusedXmlException, ElementTree
 from python_calamine import CalamineWorkbook
 
+from unionxl.reading import sheetxml
 from unionxl.reading.book import Book, Settings, Table
 from unionxl.reading.coerce import coerce_book
+from unionxl.reading.text import difference, is_blank_value, normal
 from unionxl.contract.errors import UnusableWorkbook
-from unionxl.contract.findings import ERROR, INFO, Finding
-from unionxl.contract.schema import INPUT_SHEETS, Sheet, column_letter
+from unionxl.contract.findings import ERROR, INFO, WARNING, Finding
+from unionxl.contract.schema import FORMULA_READERS, INPUT_SHEETS, Kind, Sheet, column_letter
 
 #: Refuse archives that would expand beyond this (zip bombs, absurd workbooks).
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
-#: Rows read per sheet; a sheet with more used rows is refused.
+#: Rows holding data read per sheet; a sheet with more is refused.
 MAX_ROWS = 200_000
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -32,29 +38,102 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 
 Grid = list[list[object]]
-#: cell values that leave a row empty: nothing, or white space a treasurer cannot see
-_BLANKS = ("", " ", "  ", "\u3000", "\t")
+_TOO_MANY_ROWS = "工作表“{title}”超过 {rows} 行有数据，unionxl 不处理这么大的表，请删除多余的行后再试"
+
+
+@dataclass
+class SheetRead:
+    """One input sheet as read from the file: its values and what its XML says about them."""
+
+    grid: Grid
+    scan: sheetxml.SheetScan
+    #: for a squeezed sparse sheet, the Excel row of each grid row and the column of each grid column
+    rows: list[int] | None = None
+    columns: list[int] | None = None
 
 
 def load_book(path: str | Path) -> Book:
     """Read and type a master workbook; raises :class:`UnusableWorkbook`."""
     path = Path(path)
+    sheets = read_sheets(path)
+    book = build_tables({t: s.grid for t, s in sheets.items()}, {t: s.scan.formulas for t, s in sheets.items()},
+                        source=str(path), layout=sheets)
+    book.findings += [_error_finding(title, ref, text) for title, s in sheets.items() for ref, text in s.scan.errors]
+    book.sheet_names = sheet_names(path)
+    return coerce_book(book)
+
+
+def read_sheets(path: Path) -> dict[str, SheetRead]:
+    """Every input sheet present in the file, read with memory proportional to its cells."""
     _check_container(path)
     try:
+        with zipfile.ZipFile(path) as zf:
+            parts = _sheet_parts(zf)
+            scans: dict[str, sheetxml.SheetScan] = {}
+            squeezed: dict[str, sheetxml.Compacted] = {}
+            for sheet in INPUT_SHEETS:
+                part = parts.get(sheet.title)
+                if part is None or part not in zf.namelist():
+                    continue
+                xml = zf.read(part)
+                scans[sheet.title] = sheetxml.scan(xml)
+                if scans[sheet.title].sparse:
+                    try:
+                        squeezed[sheet.title] = sheetxml.compact(xml, MAX_ROWS + 1)
+                    except OverflowError as exc:
+                        raise UnusableWorkbook(_TOO_MANY_ROWS.format(title=sheet.title, rows=MAX_ROWS)) from exc
+                del xml
+            sparse_book = _squeezed_workbook(zf, parts, squeezed) if squeezed else None
         workbook = CalamineWorkbook.from_path(str(path))
         names = set(workbook.sheet_names)
-        grids = {
-            s.title: _read_grid(workbook, path, s.title) for s in INPUT_SHEETS if s.title in names
-        }
+        out: dict[str, SheetRead] = {}
+        for sheet in INPUT_SHEETS:
+            if sheet.title not in names:
+                continue
+            scan = scans.get(sheet.title, sheetxml.SheetScan())
+            if sheet.title in squeezed:
+                done = squeezed[sheet.title]
+                grid = sparse_book.get_sheet_by_name(sheet.title).to_python(skip_empty_area=False)
+                out[sheet.title] = SheetRead(grid, scan, done.rows, done.columns)
+            else:
+                out[sheet.title] = SheetRead(_read_grid(workbook, path, sheet.title), scan)
+        return out
     except UnusableWorkbook:
         raise
     except Exception as exc:  # calamine raises several unrelated types
         raise UnusableWorkbook(f"无法读取工作簿“{path.name}”：文件已损坏或不是有效的 .xlsx（{type(exc).__name__}）") from exc
-    formulas, errors = scan_sheet_xml(path, list(grids), _formula_letters(grids))
-    book = build_tables(grids, formulas, source=str(path))
-    book.findings += errors
-    book.sheet_names = list(workbook.sheet_names)
-    return coerce_book(book)
+
+
+def sheet_names(path: Path) -> list[str]:
+    """Every sheet's name, in the workbook's order."""
+    with zipfile.ZipFile(path) as zf:
+        return list(_sheet_parts(zf))
+
+
+def _squeezed_workbook(zf: zipfile.ZipFile, parts: dict[str, str], squeezed: dict[str, sheetxml.Compacted]):
+    """The workbook in memory with the sparse sheets squeezed and the other sheets emptied,
+    for calamine to read the squeezed ones with the file's own strings and styles."""
+    replaced = {parts[title]: done.xml for title, done in squeezed.items()}
+    others = set(parts.values()) - set(replaced)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
+        for info in zf.infolist():
+            if info.filename in replaced:
+                out.writestr(info.filename, replaced[info.filename])
+            elif info.filename in others:
+                out.writestr(info.filename, _EMPTY_SHEET)
+            else:
+                out.writestr(info.filename, zf.read(info.filename))
+    buffer.seek(0)
+    return CalamineWorkbook.from_filelike(buffer)
+
+
+_EMPTY_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+
+
+def _error_finding(title: str, ref: str, text: str) -> Finding:
+    return Finding("cell-error", ERROR, title, f"{title}!{ref}",
+                   f"单元格是错误值 {text}，unionxl 按空白处理", "请改正引用或公式，填入正确的值")
 
 
 def _read_grid(workbook: CalamineWorkbook, path: Path, title: str) -> Grid:
@@ -65,7 +144,7 @@ def _read_grid(workbook: CalamineWorkbook, path: Path, title: str) -> Grid:
             raise
         grid = _read_grid_slowly(path, title)
     if len(grid) > MAX_ROWS + 1:
-        raise UnusableWorkbook(f"工作表“{title}”超过 {MAX_ROWS} 行，unionxl 不处理这么大的表，请删除多余的空行后再试")
+        raise UnusableWorkbook(_TOO_MANY_ROWS.format(title=title, rows=MAX_ROWS))
     return grid
 
 
@@ -114,75 +193,31 @@ def _check_container(path: Path) -> None:
         raise UnusableWorkbook(f"“{path.name}”不是 Excel 工作簿（缺少 workbook.xml），可能是其他格式改了扩展名")
 
 
-def _formula_letters(grids: dict[str, Grid]) -> dict[str, set[str]]:
-    """Letters of each sheet's formula columns, as the header row places them."""
-    out: dict[str, set[str]] = {}
-    for sheet in INPUT_SHEETS:
-        if sheet.title not in grids or not sheet.formula_columns:
-            continue
-        positions = _header_positions(grids[sheet.title][0] if grids[sheet.title] else [])
-        out[sheet.title] = {
-            column_letter(positions[c.title][0]) for c in sheet.formula_columns if c.title in positions
-        }
-    return out
-
-
-def scan_sheet_xml(
-    path: Path, titles: list[str], letters: dict[str, set[str]],
-) -> tuple[dict[str, set[str]], list[Finding]]:
-    """What calamine cannot see, from one read of each sheet's XML: the references (``J12``)
-    in each sheet's given formula columns that still hold a formula, and the cells holding
-    an error value (#REF!, #DIV/0!, …), which calamine reads as blank."""
-    formulas: dict[str, set[str]] = {}
-    findings: list[Finding] = []
-    with zipfile.ZipFile(path) as zf:
-        parts = _sheet_parts(zf)
-        for title in titles:
-            part = parts.get(title)
-            if part is None or part not in zf.namelist():
-                continue
-            xml = zf.read(part).decode("utf-8", errors="replace")
-            if letters.get(title):
-                formulas[title] = _formula_refs(xml, letters[title])
-            findings += _error_cells(title, xml)
-    return formulas, findings
-
-
-def _formula_refs(xml: str, columns: set[str]) -> set[str]:
-    # In OOXML a cell's <f> (formula) is its first child, before <v>: a formula cell
-    # is an opening <c ...> tag followed directly by <f.
-    pattern = re.compile(r'<(?:\w+:)?c r="(' + "|".join(sorted(columns)) + r')(\d+)"[^>]*?(?<!/)><(?:\w+:)?f[\s>/]')
-    return {m.group(1) + m.group(2) for m in pattern.finditer(xml)}
-
-
-_ERROR_CELL = re.compile(r'<(?:\w+:)?c r="([A-Z]+\d+)"[^>]*?\bt="e"[^>]*?(?<!/)>(?:<(?:\w+:)?f[^<]*(?:</(?:\w+:)?f>)?)?<(?:\w+:)?v>([^<]*)<')
-
-
-def _error_cells(title: str, xml: str) -> list[Finding]:
-    if 't="e"' not in xml:
-        return []
-    return [Finding("cell-error", ERROR, title, f"{title}!{m.group(1)}",
-                    f"单元格是错误值 {m.group(2)}，unionxl 按空白处理", "请改正引用或公式，填入正确的值")
-            for m in _ERROR_CELL.finditer(xml)]
-
-
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title → XML part path, from workbook.xml and its relationships."""
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    ns_pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    """Sheet title → XML part path, from workbook.xml and its relationships.
+
+    Namespaces are matched by local name: transitional and Strict OOXML
+    (http://purl.oclc.org/ooxml/...) name the same elements in different namespaces.
+    """
     try:
         workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     except (DefusedXmlException, ElementTree.ParseError, KeyError) as exc:
         raise UnusableWorkbook("工作簿的结构文件含有不安全或损坏的 XML（如外部实体），已拒绝读取") from exc
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{ns_pkg}Relationship")}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter() if _local(r.tag) == "Relationship"}
     parts: dict[str, str] = {}
-    for sheet in workbook.iter(f"{ns_main}sheet"):
-        target = targets.get(sheet.get(f"{ns_rel}id"), "")
+    for sheet in workbook.iter():
+        if _local(sheet.tag) != "sheet":
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if k.startswith("{") and _local(k) == "id"), "")
+        target = targets.get(rid, "")
         path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
         parts[sheet.get("name", "")] = path
     return parts
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
 
 
 def _title(value: object) -> str:
@@ -192,20 +227,29 @@ def _title(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _header_positions(header: list[object]) -> dict[str, list[int]]:
+def _header_positions(header: list[object]) -> tuple[dict[str, list[int]], list[tuple[int, str, str]]]:
+    """Title → grid positions of the header row, and (position, literal, title) of the headers
+    that were read in normal form (a trailing or zero-width space in a pasted header)."""
     positions: dict[str, list[int]] = {}
+    tidied = []
     for i, value in enumerate(header):
-        title = str(value).strip() if value is not None else ""
+        literal = "" if value is None else str(value)
+        title = normal(literal)
         if title:
             positions.setdefault(title, []).append(i)
-    return positions
+            if title != literal:
+                tidied.append((i, literal, title))
+    return positions, tidied
 
 
-def build_tables(grids: dict[str, Grid], formulas: dict[str, set[str]] | None, source: str = "") -> Book:
+def build_tables(grids: dict[str, Grid], formulas: dict[str, set[str]] | None, source: str = "",
+                 layout: dict[str, SheetRead] | None = None) -> Book:
     """Raw tables from 2-D grids (row 0 = the header row); shared by the file and Excel doors.
 
     ``formulas`` maps a sheet title to the references holding a formula; ``None`` means
-    the caller cannot tell, and the overwritten-formula check is skipped.
+    the caller cannot tell, and the overwritten-formula check is skipped. ``layout`` (from
+    the file door) carries each sheet's merged ranges and, for a squeezed sparse sheet,
+    where its rows and columns came from.
     """
     findings: list[Finding] = []
     tables: dict[str, Table] = {}
@@ -216,16 +260,21 @@ def build_tables(grids: dict[str, Grid], formulas: dict[str, set[str]] | None, s
                 "sheet-missing", ERROR, sheet.title, sheet.title,
                 f"缺少工作表“{sheet.title}”", "请使用 unionxl 模板，不要删除或重命名工作表"))
             continue
-        table, problems = _table_from_grid(sheet, grid, None if formulas is None else formulas.get(sheet.title, set()))
+        read = (layout or {}).get(sheet.title)
+        table, problems = _table_from_grid(sheet, grid, None if formulas is None else formulas.get(sheet.title, set()),
+                                           read)
         findings.extend(problems)
         tables[sheet.key] = table
     usable = not any(f.rule in ("sheet-missing", "column-missing", "column-duplicate") for f in findings)
     return Book(tables, Settings({}, {}), findings, usable=usable, source=source)
 
 
-def _table_from_grid(sheet: Sheet, grid: Grid, formula_refs: set[str] | None) -> tuple[Table, list[Finding]]:
+def _table_from_grid(sheet: Sheet, grid: Grid, formula_refs: set[str] | None,
+                     read: SheetRead | None = None) -> tuple[Table, list[Finding]]:
     header = list(grid[0]) if grid else []
-    found = _header_positions(header)
+    found, tidied = _header_positions(header)
+    origin = (read.columns if read is not None and read.columns is not None else None)
+    where = (lambda i: origin[i]) if origin is not None else (lambda i: i)  # grid column → sheet column
     findings: list[Finding] = []
     positions: dict[str, int] = {}
     for column in sheet.columns:
@@ -233,42 +282,103 @@ def _table_from_grid(sheet: Sheet, grid: Grid, formula_refs: set[str] | None) ->
         if not places and column.optional:
             continue
         if not places:
-            where = f"{sheet.title}!{column_letter(sheet.index(column.key))}1"
+            ref = f"{sheet.title}!{column_letter(sheet.index(column.key))}1"
             findings.append(Finding(
-                "column-missing", ERROR, sheet.title, where,
+                "column-missing", ERROR, sheet.title, ref,
                 f"“{sheet.title}”缺少列“{column.title}”（第1行应有此表头）",
                 "请恢复模板的表头；列名不能改动"))
             continue
         positions[column.key] = places[0]
         for extra in places[1:]:
             findings.append(Finding(
-                "column-duplicate", ERROR, sheet.title, f"{sheet.title}!{column_letter(extra)}1",
+                "column-duplicate", ERROR, sheet.title, f"{sheet.title}!{column_letter(where(extra))}1",
                 f"“{sheet.title}”的列“{column.title}”出现了两次", "请删除重复的列"))
     known = {c.title for c in sheet.columns}
     for title, places in found.items():
         if title not in known:
             findings.append(Finding(
-                "column-unknown", INFO, sheet.title, f"{sheet.title}!{column_letter(places[0])}1",
+                "column-unknown", INFO, sheet.title, f"{sheet.title}!{column_letter(where(places[0]))}1",
                 f"“{sheet.title}”中的列“{title}”不属于模板，unionxl 不读取它"))
+    for i, literal, title in tidied:
+        if title in known:
+            findings.append(Finding(
+                "text-normalised", INFO, sheet.title, f"{sheet.title}!{column_letter(where(i))}1",
+                f"表头“{literal}”{difference(literal, title)}，已按“{title}”读取", "请删除多余的空格或不可见字符"))
 
+    # rows with nothing a treasurer can see in any input column are not read, decided row by row
+    # on the grid (a data row at its first filled cell)
+    inputs = [positions[c.key] for c in sheet.input_columns if c.key in positions]
+    numbers = list(read.rows[1:]) if read is not None and read.rows is not None else list(range(2, 1 + len(grid)))
+    kept = [n for n, r in zip(numbers, grid[1:]) if not inputs or not all(p >= len(r) or is_blank_value(r[p]) for p in inputs)]
     width = max((len(r) for r in grid), default=0)
     body = [list(r) + [""] * (width - len(r)) for r in grid[1:]]
     frame = pd.DataFrame(body, dtype=object, columns=range(width)) if body else pd.DataFrame(columns=range(width), dtype=object)
-    frame.index = pd.RangeIndex(2, 2 + len(frame))
-    raw = pd.DataFrame({key: frame[pos] if pos in frame.columns else pd.Series("", index=frame.index, dtype=object)
-                        for key, pos in positions.items()}, index=frame.index, dtype=object)
+    frame.index = pd.Index(numbers[:len(frame)], dtype="int64")
+    raw = pd.DataFrame({key: frame.loc[kept, pos] if pos in frame.columns else pd.Series("", index=kept, dtype=object)
+                        for key, pos in positions.items()}, index=pd.Index(kept, dtype="int64"), dtype=object)
+    # the treasurer's own columns, every body row (rollover carries them), at their sheet columns
     claimed = {p for title, places in found.items() if title in known for p in places}
     titles = {p: _title(header[p] if p < len(header) else None) for p in frame.columns if p not in claimed}
-    extra = frame[[p for p, title in titles.items() if title or not (frame[p].isna() | frame[p].isin(_BLANKS)).all()]]
-    input_keys = [c.key for c in sheet.input_columns if c.key in raw.columns]
-    if input_keys:
-        inputs = raw[input_keys]
-        blank = (inputs.isna() | inputs.isin(_BLANKS)).all(axis=1)
-        raw = raw.loc[~blank]
-    table = Table(sheet, raw, positions, extra=extra, extra_titles={p: titles[p] for p in extra.columns})
+    extra = frame[[p for p, title in titles.items() if title or not frame[p].map(is_blank_value).all()]]
+    extra_titles = {where(p): titles[p] for p in extra.columns}
+    extra = extra.set_axis([where(p) for p in extra.columns], axis=1)
+    positions = {key: where(pos) for key, pos in positions.items()}
+    if read is not None and read.scan.merges:
+        findings += _fill_merges(sheet, raw, positions, read.scan.merges)
+    table = Table(sheet, raw, positions, extra=extra, extra_titles=extra_titles)
     if formula_refs is not None and sheet.formula_columns:
         table.formulas = pd.DataFrame({
             c.key: [f"{column_letter(positions[c.key])}{r}" in formula_refs for r in raw.index]
             for c in sheet.formula_columns if c.key in positions
         }, index=raw.index, dtype=bool)
     return table, findings
+
+
+def _fill_merges(sheet: Sheet, raw: pd.DataFrame, positions: dict[str, int],
+                 merges: list[sheetxml.Merge]) -> list[Finding]:
+    """Merged ranges over data rows hold their value in the top-left cell only, as Excel stores them.
+
+    A treasurer who merges 工会小组 over a group's rows means every row is in that group, so a
+    text column's value is read into the merged rows that hold other data (never into empty
+    rows), with a note; where a formula of the workbook reads that column, Excel sees only the
+    top-left cell, so the note is a warning saying so. Numbers and dates are not filled: a
+    merged 金额 counts once, in Excel and in unionxl alike.
+    """
+    by_position = {pos: sheet.col(key) for key, pos in positions.items()}
+    findings = []
+    for merge in merges:
+        column = by_position.get(merge.left)
+        if merge.top < 2 or column is None or column.formula:
+            continue
+        area = f"{column_letter(merge.left)}{merge.top}:{column_letter(merge.right)}{merge.bottom}"
+        corner = f"{sheet.title}!{column_letter(merge.left)}{merge.top}"
+        below = [r for r in raw.index if merge.top < r <= merge.bottom]
+        hint = "请取消合并单元格，在每一行分别填写"
+        value = raw.at[merge.top, column.key] if merge.top in raw.index else ""
+        if column.kind in (Kind.TEXT, Kind.CHOICE) and below and str(value).strip():
+            raw.loc[below, column.key] = value
+            readers = FORMULA_READERS.get((sheet.key, column.key))
+            rows = _row_span(below)
+            if readers:
+                findings.append(Finding(
+                    "merged-cells", WARNING, sheet.title, corner,
+                    f"“{column.title}”的合并单元格 {area} 只在左上角存有“{value}”：unionxl 把它读作第 {rows} 行的值，"
+                    f"但工作簿的公式（{'、'.join(readers)}）只读取左上角，不会把第 {rows} 行计入，"
+                    "两者的结果不同", hint))
+            else:
+                findings.append(Finding(
+                    "merged-cells", INFO, sheet.title, corner,
+                    f"“{column.title}”的合并单元格 {area} 只在左上角存有“{value}”，"
+                    f"已按合并区域读作第 {rows} 行的值", hint))
+        elif merge.bottom > merge.top or merge.right > merge.left:
+            findings.append(Finding(
+                "merged-cells", INFO, sheet.title, corner,
+                f"合并单元格 {area} 只有左上角有值，其余单元格按空白读取（与 Excel 的公式一致）", hint))
+    return findings
+
+
+def _row_span(rows: list[int]) -> str:
+    """“3–5” for consecutive rows, “3、5、8” otherwise."""
+    if rows == list(range(rows[0], rows[-1] + 1)) and len(rows) > 2:
+        return f"{rows[0]}–{rows[-1]}"
+    return "、".join(str(r) for r in rows)

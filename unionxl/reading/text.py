@@ -59,6 +59,15 @@ def is_blank(text: str) -> bool:
     return _BLANK.fullmatch(text) is not None
 
 
+def is_blank_value(value: object) -> bool:
+    """An empty cell as the treasurer sees it: nothing, NaN, or only white space and invisible marks."""
+    if value is None or value == "":
+        return True
+    if type(value) is str:
+        return _BLANK.fullmatch(value) is not None
+    return value != value  # NaN
+
+
 #: a blank-looking cell in a NUL-joined column
 _BLANK_CELL = re.compile(r"(?:^|\x00)[\s" + INVISIBLE.pattern[1:-1] + r"]+(?=\x00|$)")
 
@@ -69,14 +78,22 @@ def blank_mask(values: pd.Series) -> pd.Series:
     Column-wise: a column of numbers or dates, or of strings none of which is blank-looking
     (checked with one regex over the joined column), costs no per-cell Python.
     """
-    missing = values.isna() | values.isin(("", " ", "  ", "\u3000"))
-    kind = pd.api.types.infer_dtype(values, skipna=True)
+    missing = values.isna() | values.isin(_EMPTY)
+    rest = values[~missing]
+    kind = pd.api.types.infer_dtype(rest, skipna=True)
     if kind == "string":
-        if not _BLANK_CELL.search("\x00".join(values[~missing])):
+        if not _BLANK_CELL.search("\x00".join(rest)):
             return missing
-    elif kind != "mixed":
+    elif kind in _NO_STRINGS:
         return missing
-    return missing | values.map(lambda v: isinstance(v, str) and is_blank(v)).astype(bool)
+    blank = rest.map(lambda v: isinstance(v, str) and is_blank(v)).astype(bool)
+    return missing | blank.reindex(values.index, fill_value=False)
+
+
+_EMPTY = ("", " ", "  ", "\u3000")
+#: pandas' inferred kinds of a column that holds no string at all
+_NO_STRINGS = frozenset({"empty", "floating", "integer", "mixed-integer-float", "decimal", "complex", "boolean",
+                         "datetime64", "datetime", "date", "timedelta64", "timedelta", "time", "period", "interval"})
 
 
 def _name(ch: str) -> str:
