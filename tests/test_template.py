@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from unionxl.cli import app
-from unionxl.contract.schema import BUDGET_TREE, GUIDE_TITLE, INPUT_SHEETS, render_formula, MEMBERS
+from unionxl.contract.schema import BUDGET, BUDGET_TREE, GUIDE_TITLE, INPUT_SHEETS, JOURNAL, MEMBERS, column_letter, render_formula
 
 runner = CliRunner()
 
@@ -47,6 +47,17 @@ def test_formulas_follow_the_dues_rule(template: Path) -> None:
     assert ws["J101"].value == render_formula(MEMBERS, MEMBERS.col("monthly_dues"), 101)
 
 
+def test_formulas_cover_each_sheets_whole_capacity(template: Path) -> None:
+    wb = openpyxl.load_workbook(template)
+    for sheet in (s for s in INPUT_SHEETS if s.formula_columns):
+        ws = wb[sheet.title]
+        for column in sheet.formula_columns:
+            letter = column_letter(sheet.index(column.key))
+            assert ws[f"{letter}{sheet.last_row}"].value == render_formula(sheet, column, sheet.last_row)
+            assert ws[f"{letter}{sheet.last_row + 1}"].value is None
+            assert ws[f"{letter}{sheet.last_row}"].fill.fgColor.rgb == ws[f"{letter}2"].fill.fgColor.rgb != "00000000"
+
+
 def test_budget_is_prefilled_with_the_category_tree(template: Path) -> None:
     ws = openpyxl.load_workbook(template)["经费预算"]
     rows = [[c.value for c in r][:4] for r in ws.iter_rows(min_row=2, max_row=1 + len(BUDGET_TREE))]
@@ -64,10 +75,10 @@ def test_dropdowns_widths_formats_and_frozen_headers(template: Path) -> None:
     assert members.freeze_panes == "C2"
     assert members.column_dimensions["A"].width == pytest.approx(10.71, abs=0.5)
     lists = {str(v.sqref): v.formula1 for v in members.data_validations.dataValidation if v.type == "list"}
-    assert lists["G2:G2000"] == '"在职,退休,调离,去世"'
+    assert lists[f"G2:G{MEMBERS.last_row}"] == '"在职,退休,调离,去世"'
     journal = wb["收支明细"]
     lists = {str(v.sqref): v.formula1 for v in journal.data_validations.dataValidation if v.type == "list"}
-    assert lists["E2:E3000"] == "'经费预算'!$D$2:$D$200"
+    assert lists[f"E2:E{JOURNAL.last_row}"] == f"'经费预算'!$D$2:$D${BUDGET.last_row}"
     assert wb.defined_names["UX_DUES_RATE"].attr_text == "'设置'!$B$6"
     assert wb.defined_names["UX_YEAR"].attr_text == "'设置'!$B$4"
 

@@ -8,6 +8,7 @@ module, so renaming a column is a one-line change.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -97,9 +98,7 @@ class Sheet:
     columns: tuple[Column, ...]
     #: severity of dates outside 设置!年度 ("" = not checked)
     year_dates: str = ""
-    #: formula rows the template writes beyond the data, so new rows compute
-    spare_rows: int = 0
-    #: rows the template formats and validates
+    #: data rows the template prepares (formulas, formats, dropdowns): Excel rows 2 … capacity + 1
     capacity: int = 1000
     by_key: dict[str, Column] = field(init=False, repr=False, compare=False)
 
@@ -112,6 +111,11 @@ class Sheet:
     def index(self, key: str) -> int:
         """0-based position of *key* in the template's column order."""
         return [c.key for c in self.columns].index(key)
+
+    @property
+    def last_row(self) -> int:
+        """Excel row number of the last data row the template prepares."""
+        return self.capacity + 1
 
     @property
     def input_columns(self) -> tuple[Column, ...]:
@@ -198,7 +202,6 @@ MEMBERS = Sheet(
         _money("arrears", "欠缴", formula=ARREARS_FORMULA, width=10),
         _text("note", "备注", width=20),
     ),
-    spare_rows=100,
     capacity=2000,
 )
 
@@ -440,6 +443,15 @@ _PLACEHOLDER = re.compile(r"\{(@?)([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?\}")
 
 def render_formula(sheet: Sheet, column: Column, row: int) -> str:
     """The template formula of *column* for Excel row *row* (1-based)."""
+    return str(row).join(_formula_parts(sheet.key, column.key))
+
+
+@functools.cache
+def _formula_parts(sheet_key: str, column_key: str) -> tuple[str, ...]:
+    """The formula split where its row number goes: rendering a row is one join."""
+    sheet = SHEETS[sheet_key]
+    column = sheet.col(column_key)
+    row = "\x00"
 
     def sub(m: re.Match[str]) -> str:
         at, first, second = m.groups()
@@ -451,7 +463,7 @@ def render_formula(sheet: Sheet, column: Column, row: int) -> str:
             return f"{quote_sheet(other.title)}!${letter}:${letter}"
         return f"{column_letter(sheet.index(first))}{row}"
 
-    return _PLACEHOLDER.sub(sub, column.formula)
+    return tuple(_PLACEHOLDER.sub(sub, column.formula).split(row))
 
 
 def settings_value_cell(setting: Setting) -> tuple[int, int]:

@@ -75,7 +75,9 @@ GUIDE_LINES: tuple[str, ...] = (
     "灰色底纹的列是公式（应缴月会费、全年实缴、欠缴、实际发生、差额、执行率），请勿覆盖；覆盖后 unionxl 会提示。",
     "会费：按月工资基数的千分之五（设置中的会费比例）计算，工资基数不足10元的部分不计，结果保留到分。",
     "金额以“元”为单位、最多两位小数；日期请用日期格式（例如 2026-03-08），不要写成文字。",
-    "请不要改动工作表名称和第一行表头，可以在表格下方继续添加行。",
+    "请不要改动工作表名称和第一行表头，可以在表格下方继续添加行。"
+    f"会员台账的公式和下拉列表预留到第 {MEMBERS.last_row} 行，经费预算到第 {BUDGET.last_row} 行；"
+    "超出时请选中最后一行的灰色公式单元格向下填充。",
     "",
     "【校验与汇总】",
     "在命令行运行：unionxl validate 本文件.xlsx --report 校验结果.xlsx。unionxl 只读取本文件，不会修改它。",
@@ -88,6 +90,19 @@ GUIDE_LINES: tuple[str, ...] = (
 _GUIDE_WIDTH = 100
 #: the empty row under the guide's title that holds the buttons of an .xlsm master
 BUTTON_ROW = 1
+
+
+class _FormulaSheet(Worksheet):
+    """A worksheet that stores the template's formulas as written.
+
+    xlsxwriter rewrites every formula with some 30 regular expressions to prefix Excel 2010+
+    functions (``_xlfn.``); the template uses none of them (only IF, ROUND, INT, SUMIFS, COUNT,
+    SUM, MAX, OR, YEAR, MONTH, N), and those rewrites were nine tenths of the time of writing
+    formulas over a sheet's whole capacity.
+    """
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        return formula[1:] if formula.startswith("=") else formula
 
 
 class _Formats:
@@ -277,7 +292,7 @@ def _write_value(ws: Worksheet, formats: _Formats, row: int, col: int, value: ob
 
 
 def _write_sheet(workbook: Workbook, formats: _Formats, sheet: Sheet, rows: Sequence[Row]) -> Worksheet:
-    ws = workbook.add_worksheet(sheet.title)
+    ws = workbook.add_worksheet(sheet.title, worksheet_class=_FormulaSheet)
     _header(ws, formats, sheet)
     for i, column in enumerate(sheet.columns):
         ws.set_column(i, i, column.width, _column_format(formats, column))
@@ -288,12 +303,12 @@ def _write_sheet(workbook: Workbook, formats: _Formats, sheet: Sheet, rows: Sequ
                 ws.write_formula(r, c, render_formula(sheet, column, r + 1), _column_format(formats, column), "")
             else:
                 _write_value(ws, formats, r, c, row.get(column.key), column.kind, **extra)
-    formula_rows = len(rows) + sheet.spare_rows
-    for r in range(len(rows) + 1, formula_rows + 1):
+    # every row the sheet is prepared for computes, not only the rows written now
+    for r in range(len(rows) + 1, sheet.capacity + 1):
         for column in sheet.formula_columns:
             ws.write_formula(r, sheet.index(column.key), render_formula(sheet, column, r + 1),
                              _column_format(formats, column), "")
-    last = max(sheet.capacity - 1, formula_rows)
+    last = max(sheet.capacity, len(rows))
     _add_validations(ws, sheet, last)
     if sheet is BUDGET:
         _write_budget_balance(ws, formats)
@@ -311,7 +326,7 @@ def _add_validations(ws: Worksheet, sheet: Sheet, last_row: int) -> None:
         elif column.choices_from:
             other, source = choice_source(column)
             letter = column_letter(other.index(source.key))
-            rule = {"validate": "list", "source": f"={quote_sheet(other.title)}!${letter}$2:${letter}${other.capacity}",
+            rule = {"validate": "list", "source": f"={quote_sheet(other.title)}!${letter}$2:${letter}${other.last_row}",
                     "error_title": column.title, "error_message": f"请从“{other.title}”的“{source.title}”中选择",
                     "error_type": "warning"}
         elif column.kind in _INPUT_VALIDATION:

@@ -8,6 +8,7 @@ from unionxl.contract.findings import ERROR, WARNING, Finding
 from unionxl.contract.schema import BUDGET, CALENDAR, INPUT_SHEETS, SHEETS, choice_source
 from unionxl.core.checks.common import repeats
 from unionxl.reading.book import Book
+from unionxl.reading.text import blank_mask
 
 
 def dates_in_year(book: Book) -> Iterator[Finding]:
@@ -93,15 +94,54 @@ def category_references(book: Book) -> Iterator[Finding]:
 
 
 def formulas_kept(book: Book) -> Iterator[Finding]:
-    """Template formulas that were overwritten with a constant no longer recalculate."""
+    """Every data row's formula cells must still hold the template's formula.
+
+    A constant where a formula belongs (overwritten) no longer recalculates; an empty cell
+    (the formula deleted, or a row past the rows the template prepared) computes nothing.
+    Empty formula cells on unused rows are fine: those rows are not read at all.
+    """
     for key, table in book.tables.items():
-        if table.formulas is None:
+        if table.formulas is None or table.formulas.empty:
             continue
         sheet = SHEETS[key]
+        beyond: list[str] = []
         for column_key in table.formulas.columns:
-            lost = ~table.formulas[column_key]
             title = sheet.col(column_key).title
-            for row in table.formulas.index[lost]:
+            lost = ~table.formulas[column_key]
+            empty = blank_mask(table.raw.loc[lost[lost].index, column_key]).reindex(lost.index, fill_value=False)
+            for row in lost.index[lost & ~empty]:
                 yield Finding("formula-overwritten", WARNING, sheet.title, table.cell(column_key, row),
                               f"“{title}”的公式被改成了固定值，不会再自动计算",
                               "请从上一行复制公式恢复（灰色底纹的列都是公式）")
+            missing = lost & empty
+            inside = missing & (missing.index <= sheet.last_row)
+            for first, last in _runs(table.formulas.index, inside):
+                rows = f"第 {first} 行" if first == last else f"第 {first}–{last} 行"
+                yield Finding("formula-missing", WARNING, sheet.title, table.cell(column_key, first),
+                              f"“{title}”{rows}没有公式（单元格是空的），Excel 不会计算；unionxl 仍按规则计算",
+                              "请从有公式的一行复制公式填到这些单元格（灰色底纹的列都是公式）")
+            if (missing & ~inside).any():
+                beyond.append(column_key)
+        if beyond:
+            rows = table.formulas.index[table.formulas.index > sheet.last_row]
+            missing_rows = [r for r in rows if not table.formulas.loc[r, beyond].all()]
+            titles = "、".join(f"“{sheet.col(k).title}”" for k in beyond)
+            yield Finding("formula-area-exceeded", WARNING, sheet.title, table.cell(beyond[0], missing_rows[0]),
+                          f"第 {missing_rows[0]} 行起有 {len(missing_rows)} 行数据超出了模板预留公式的范围"
+                          f"（第 2–{sheet.last_row} 行），这些行的{titles}没有公式，Excel 不会计算；unionxl 仍按规则计算",
+                          f"请选中第 {sheet.last_row} 行的灰色公式单元格，向下填充到最后一行数据"
+                          "（下拉列表也只预留到这一行）")
+
+
+def _runs(index, mask) -> Iterator[tuple[int, int]]:
+    """(first, last) row of each run of consecutive data rows where *mask* is True."""
+    first = previous = None
+    for row, flagged in zip(index, mask):
+        if flagged and first is None:
+            first = row
+        if not flagged and first is not None:
+            yield first, previous
+            first = None
+        previous = row
+    if first is not None:
+        yield first, previous
