@@ -185,3 +185,52 @@ def test_a_rolled_book_without_dues_yet_recalculates_without_errors(soffice: str
     arrears = _fen(members["arrears"])[owing]  # no month paid yet: the months owed × 应缴月会费, never #VALUE!
     assert arrears.notna().all() and (arrears == _fen(members["monthly_dues"])[owing] * 12).sum() > 50
     assert [f for f in validate_book(recalculated).findings if f.rule == "cell-error"] == []
+
+
+def test_lookalike_text_recalculates_as_unionxl_reports(soffice: str, demo_book: tuple[Path, Demo], tmp_path: Path) -> None:
+    """What the spreadsheet computes from lookalike text: LibreOffice's 实际发生, 收支平衡 and
+    全年实缴 follow the literal cells, exactly as workbook_budget_actuals emulates them; wherever
+    that differs from unionxl's figure, unionxl reports the cells that make the difference."""
+    from python_calamine import CalamineWorkbook
+
+    from tests.reading_corpus import lookalike_demo
+    from unionxl.contract.schema import BALANCE_LINES, balance_cell
+    from unionxl.core.checks.text import formula_disagreements
+    from unionxl.core.totals import balances, workbook_budget_actuals
+
+    path = tmp_path / "lookalike.xlsx"
+    lookalike_demo(demo_book[0], path)
+    look = load_book(path)
+    converted = convert(path, "xlsx", tmp_path / "lo")
+    recalculated = load_book(converted)
+    reported = formula_disagreements(look)
+    cells = {f.cell for f in reported}
+
+    theirs = _fen(recalculated["budget"].raw["actual"])
+    pd.testing.assert_series_equal(theirs, workbook_budget_actuals(look), check_names=False)
+    ours = budget_actuals(look)
+    differing = ours.index[ours.ne(theirs)]
+    assert len(differing) >= 3
+    budget, journal = look["budget"], look["journal"]
+    for row in differing:
+        category = budget.data.at[row, "level2"]
+        rows = journal.data.index[journal.data["category"].eq(category)]
+        causes = {budget.cell("level2", row), budget.cell("direction", row)}
+        causes |= {journal.cell(k, r) for r in rows for k in ("category", "direction", "amount")}
+        assert causes & cells, (row, category)
+
+    grid = CalamineWorkbook.from_path(str(converted)).get_sheet_by_name("经费预算").to_python(skip_empty_area=False)
+    ours_block = balances(look)["actual"]
+    for _, line in BALANCE_LINES:
+        ref = balance_cell(line, "actual")
+        letters = ref.split("!")[1].rstrip("0123456789")
+        value = round(grid[int(ref.split("!")[1][len(letters):]) - 1][ord(letters) - 65] * 100)
+        if value != ours_block[line] and line != "closing":
+            assert any(ref in f.message for f in reported), (line, value, ours_block[line])
+
+    paid = _fen(recalculated["members"].raw["paid_total"])
+    mine = member_dues(look)["paid_total"]
+    kept = look["members"].formulas.index[look["members"].formulas["paid_total"]]
+    differ = [r for r in kept if not (pd.isna(paid[r]) and pd.isna(mine[r])) and paid[r] != mine[r]]
+    assert differ == [2]
+    assert any(f.cell.startswith("会员台账!") and f.cell.endswith("2") and "全年实缴" in f.message for f in reported)

@@ -1,0 +1,63 @@
+"""Each reading-corpus case reads as Excel reads it, or reports its cells; the input is never written.
+
+A case *like the clean book* must give the clean book's typed tables exactly and no finding;
+the others must report their findings at the exact cells, and not the wrong readings listed
+as absent. The grids the reader builds for the far-cell cases are bounded by the cells that
+hold data, not by the used range.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.reading_corpus import CASES, ReadCase, clean
+from unionxl.contract.errors import UnusableWorkbook
+from unionxl.core.validate import validate_book
+from unionxl.reading.reader import load_book, read_sheets
+
+
+@pytest.fixture(scope="module")
+def clean_book(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("clean") / "clean.xlsx"
+    clean(path)
+    return load_book(path)
+
+
+def test_reading_corpus_names_are_unique() -> None:
+    assert len({c.name for c in CASES}) == len(CASES)
+    assert all(c.made for c in CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_reading_case(case: ReadCase, clean_book, tmp_path: Path) -> None:
+    path = tmp_path / f"{case.name}.xlsx"
+    case.build(path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        book = load_book(path)
+    except UnusableWorkbook:
+        assert case.exit_code == 2, case.made
+        return
+    result = validate_book(book)
+    found = {(f.rule, f.cell) for f in result.findings}
+    if case.exit_code is not None:
+        assert (1 if result.errors else 0) == case.exit_code, [(f.rule, f.cell, f.message) for f in result.errors]
+    assert case.findings <= found, found
+    assert not {rule for rule, _ in found} & case.absent, found
+    if case.like_clean:
+        assert result.findings == [], [(f.rule, f.cell, f.message) for f in result.findings]
+        for key, table in clean_book.tables.items():
+            pd.testing.assert_frame_equal(book[key].data, table.data, check_dtype=False, obj=key)
+        assert book.settings.values == clean_book.settings.values
+    if case.check is not None:
+        case.check(book)
+    if case.grid:
+        sheets = read_sheets(path)
+        for title, (rows, columns) in case.grid.items():
+            grid = sheets[title].grid
+            assert len(grid) <= rows and max(len(r) for r in grid) <= columns, (len(grid), max(len(r) for r in grid))
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
