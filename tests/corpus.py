@@ -249,10 +249,10 @@ CASES: list[Case] = [
 ]
 
 
-def write_all(folder: Path) -> list[Path]:
+def write_all(folder: Path, cases: list | None = None) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for case in CASES:
+    for case in CASES if cases is None else cases:
         path = folder / f"{case.name}.xlsx"
         case.build(path)
         paths.append(path)

@@ -234,3 +234,17 @@ def test_lookalike_text_recalculates_as_unionxl_reports(soffice: str, demo_book:
     differ = [r for r in kept if not (pd.isna(paid[r]) and pd.isna(mine[r])) and paid[r] != mine[r]]
     assert differ == [2]
     assert any(f.cell.startswith("会员台账!") and f.cell.endswith("2") and "全年实缴" in f.message for f in reported)
+
+
+def test_strict_ooxml_reads_as_libreoffice_reads_it(soffice: str, tmp_path: Path) -> None:
+    """The corpus's Strict file is one a spreadsheet opens: LibreOffice reads it (and saves it
+    back as transitional OOXML) to the same tables unionxl reads from the Strict file itself."""
+    from tests.reading_corpus import CASES
+
+    case = next(c for c in CASES if c.name == "strict-ooxml")
+    path = tmp_path / "strict.xlsx"
+    case.build(path)
+    ours, theirs = load_book(path), load_book(convert(path, "xlsx", tmp_path / "lo"))
+    for key in ("members", "visits", "journal", "calendar"):
+        pd.testing.assert_frame_equal(ours[key].data, theirs[key].data, check_dtype=False, obj=key)
+    assert ours.settings.values == theirs.settings.values

@@ -11,7 +11,6 @@ LibreOffice test shows what they compute), and the 年度汇总 says its figures
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest

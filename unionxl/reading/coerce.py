@@ -87,6 +87,9 @@ def _classify(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Se
         return ~present, present, none, none
     if kind in _DATE_KINDS:
         return ~present, none, present, none
+    if kind == "string":
+        blank = blank_mask(values)
+        return blank, none, none, ~blank
     types = values.map(type)
     blank = blank_mask(values)
     number = types.isin((int, float, np.float64, np.int64)) & present

@@ -128,7 +128,8 @@ def formulas_kept(book: Book) -> Iterator[Finding]:
             titles = "、".join(f"“{sheet.col(k).title}”" for k in beyond)
             yield Finding("formula-area-exceeded", WARNING, sheet.title, table.cell(beyond[0], missing_rows[0]),
                           f"第 {missing_rows[0]} 行起有 {len(missing_rows)} 行数据超出了模板预留公式的范围"
-                          f"（第 2–{sheet.last_row} 行），这些行的{titles}没有公式，Excel 不会计算；unionxl 仍按规则计算",
+                          f"（第 2–{sheet.last_row} 行），这些行的{titles}没有公式，Excel 不会计算；"
+                          "unionxl 仍按规则计算",
                           f"请选中第 {sheet.last_row} 行的灰色公式单元格，向下填充到最后一行数据"
                           "（下拉列表也只预留到这一行）")
 

@@ -56,7 +56,8 @@ def lookalike_text(book: Book) -> Iterator[Finding]:
             for row, text in literal.items():
                 value = table.data.at[row, key]
                 what = f"“{column.title}”的值“{text}”{difference(text, value)}"
-                effect = consequence(totals, table, key, row) if consequence and (budgeted or sheet_key == MEMBERS.key) else ""
+                known = consequence is not None and (budgeted or sheet_key == MEMBERS.key)
+                effect = consequence(totals, table, key, row) if known else ""
                 if effect:
                     yield Finding("text-lookalike", WARNING, sheet.title, table.cell(key, row),
                                   f"{what}，看起来和“{value}”一样，但不是同一串字符：{effect}", _HINT)
