@@ -58,6 +58,22 @@ def test_formulas_cover_each_sheets_whole_capacity(template: Path) -> None:
             assert ws[f"{letter}{sheet.last_row}"].fill.fgColor.rgb == ws[f"{letter}2"].fill.fgColor.rgb != "00000000"
 
 
+def test_print_area_follows_the_rows_in_use(template: Path) -> None:
+    """The formula rows prepared to capacity would print as empty pages: the sheets with
+    formulas print the rows counted in their required columns (a formula print area, for
+    Excel; openpyxl and LibreOffice do not evaluate it)."""
+    import re
+    import zipfile
+
+    names = zipfile.ZipFile(template).read("xl/workbook.xml").decode()
+    areas = dict(re.findall(r'<definedName name="_xlnm.Print_Area" localSheetId="(\d+)">([^<]+)<', names))
+    titles = [GUIDE_TITLE, *(s.title for s in INPUT_SHEETS)]
+    assert {titles[int(i)] for i in areas} == {s.title for s in INPUT_SHEETS if s.formula_columns}
+    members = areas[str(titles.index(MEMBERS.title))]
+    assert members.startswith("OFFSET('会员台账'!$A$1,0,0,MAX(1,COUNTA('会员台账'!$A:$A),")
+    assert members.endswith(f"MAX({len(MEMBERS.columns)},0+COUNTA('会员台账'!$1:$1)))")
+
+
 def test_budget_is_prefilled_with_the_category_tree(template: Path) -> None:
     ws = openpyxl.load_workbook(template)["经费预算"]
     rows = [[c.value for c in r][:4] for r in ws.iter_rows(min_row=2, max_row=1 + len(BUDGET_TREE))]

@@ -313,7 +313,29 @@ def _write_sheet(workbook: Workbook, formats: _Formats, sheet: Sheet, rows: Sequ
     if sheet is BUDGET:
         _write_budget_balance(ws, formats)
     _setup_page(ws, sheet.title)
+    _print_rows_in_use(workbook, sheet)
     return ws
+
+
+def _print_rows_in_use(workbook: Workbook, sheet: Sheet) -> None:
+    """A print area that grows with the rows in use, so the formula rows prepared up to the
+    sheet's capacity do not print as pages of empty grey rows.
+
+    Excel evaluates a Print_Area defined by a formula (OFFSET over the filled rows, and the
+    columns up to the last added column, counted by the header row); LibreOffice ignores it
+    and prints every prepared row, as it would without it.
+    """
+    if not sheet.formula_columns:
+        return
+    title = quote_sheet(sheet.title)
+    filled = ",".join(f"COUNTA({title}!${L}:${L})" for L in
+                      (column_letter(sheet.index(c.key)) for c in sheet.input_columns if c.required))
+    rows, columns = 1, len(sheet.columns)
+    if sheet is BUDGET:  # the balance block beside the table
+        rows, columns = BALANCE_TOP_ROW + len(BALANCE_LINES) + 2, BALANCE_LEFT_COL + len(BALANCE_VALUES) + 1
+    added = f"{extra_column_start(sheet) - len(sheet.columns)}+COUNTA({title}!$1:$1)"
+    workbook.define_name(f"{title}!_xlnm.Print_Area",
+                         f"=OFFSET({title}!$A$1,0,0,MAX({rows},{filled}),MAX({columns},{added}))")
 
 
 def _add_validations(ws: Worksheet, sheet: Sheet, last_row: int) -> None:
