@@ -42,7 +42,10 @@ def test_lookalike_text_changes_no_figure(books) -> None:
     ours, theirs = summarize(look).to_dict(), summarize(clean).to_dict()
     assert theirs.pop("notes") == [] and ours.pop("notes")
     assert ours == theirs
-    assert audit_book(look).to_dict() == audit_book(clean).to_dict()
+    audited, expected = audit_book(look).to_dict(), audit_book(clean).to_dict()
+    # the audit names the book's validation counts: the same errors, more warnings (the lookalikes)
+    assert audited.pop("validation")["errors"] == expected.pop("validation")["errors"]
+    assert audited == expected
     day = dt.date(2025, 12, 1)
     assert todo(look, 12, day).to_dict() == todo(clean, 12, day).to_dict()
 

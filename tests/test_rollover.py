@@ -219,7 +219,7 @@ def test_a_calendar_date_with_a_typo_year_rolls_over(template: Path, tmp_path: P
 
 
 def test_rollover_without_a_year_names_the_cell(template: Path, tmp_path: Path) -> None:
-    fill(template, {}, settings={"year": "2026年"})
+    fill(template, {}, settings={"year": "二〇二六"})  # "2026年" is read as 2026, with a warning
     result = runner.invoke(app, ["rollover", str(template), "--out", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2 and not (tmp_path / "x.xlsx").exists()
     assert "（设置!B4），无法结转" in result.stderr  # the load policy's year refusal, naming the cell

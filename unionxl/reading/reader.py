@@ -4,7 +4,7 @@ python-calamine reads the values (ten times faster than openpyxl on a 10,000-mem
 ledger); what it cannot see (formulas, error values, merged ranges, the shape of the used
 range) comes from one scan of each sheet's XML (:mod:`unionxl.reading.sheetxml`). A sheet
 whose used range is far larger than its cells (a stray cell at XFD150000) is squeezed to
-the cells under its header first, so memory follows the cells that hold data. Everything
+the cells that hold data first, so memory follows the cells that hold data. Everything
 that can make a file unusable is turned into :class:`UnusableWorkbook` with a one-line
 Chinese reason here, before any parsing.
 """

@@ -4,8 +4,8 @@ One scan of each input sheet's XML (as bytes, never decoded) finds the cells tha
 formula and those that hold an error value (calamine sees neither), the merged ranges, and
 whether the sheet's used range is out of all proportion to the cells in it (a stray cell at
 XFD2000 makes calamine build a dense grid of 32 million cells). Such a sparse sheet is
-rewritten, here, to the cells under its header row with the empty rows squeezed out, and
-calamine reads that: memory stays proportional to the cells that hold data, and calamine
+rewritten, here, to its cells that hold data with the empty rows and columns squeezed out,
+and calamine reads that: memory stays proportional to the cells that hold data, and calamine
 still interprets every value (shared strings, styles, dates) exactly as for any other sheet.
 
 Valid OOXML in every form Excel reads: transitional or Strict namespaces, any namespace
@@ -199,8 +199,9 @@ class Compacted:
 
 
 def compact(xml: bytes, max_rows: int) -> Compacted:
-    """The sheet reduced to the columns of its header row (row 1) and the rows that hold
-    data in them, renumbered densely; ``rows`` and ``columns`` map the result back.
+    """The sheet reduced to the cells that hold data, the empty rows and columns between them
+    squeezed out; ``rows`` and ``columns`` map the result back to the sheet. Columns the
+    treasurer added (with or without a header) stay, so rollover still carries them.
 
     Raises ``OverflowError`` past *max_rows* rows holding data.
     """
@@ -210,16 +211,13 @@ def compact(xml: bytes, max_rows: int) -> Compacted:
     prefix = root.group(1) or b"" if root else b""
     data = _SHEET_DATA.search(xml)
     kept: dict[int, list[tuple[int, bytes, bytes]]] = {1: []}
-    header: set[int] = set()
     for row, col, attrs, body in cells(xml):
-        if not _HOLDS_DATA.search(body) or (row > 1 and col not in header):
+        if not _HOLDS_DATA.search(body):
             continue
-        if row == 1:
-            header.add(col)
-        elif row not in kept and len(kept) > max_rows:
+        if row not in kept and len(kept) > max_rows:
             raise OverflowError(len(kept))
         kept.setdefault(row, []).append((col, attrs, body))
-    columns = sorted(header)
+    columns = sorted({col for found in kept.values() for col, _, _ in found})
     new_col = {c: column_letter(i).encode() for i, c in enumerate(columns)}
     out = [xml[:data.start()] if data else b"", b"<%ssheetData>" % prefix]
     rows = sorted(kept)
