@@ -83,3 +83,24 @@ def test_fast_and_cell_by_cell_scans_agree(demo_book) -> None:
             assert (fast.formulas, fast.errors, fast.sparse) == (walked.formulas, walked.errors, walked.sparse), title
             assert ("ZZ2", "#N/A") in fast.errors, title
             assert title not in ("会员台账", "经费预算") or len(fast.formulas) > 100
+
+
+def test_running_out_of_memory_is_not_called_a_damaged_file(tmp_path, monkeypatch) -> None:
+    """A MemoryError while reading reaches the caller (the portal's worker limit counts on it) and
+    the CLI says memory ran out, not that the file is damaged."""
+    from typer.testing import CliRunner
+
+    from unionxl.cli import app
+    from unionxl.reading import reader
+
+    path = tmp_path / "book.xlsx"
+    clean(path)
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(reader.sheetxml, "scan", exhausted)
+    with pytest.raises(MemoryError):
+        load_book(path)
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and "内存不足" in result.stderr and "损坏" not in result.stderr

@@ -130,6 +130,10 @@ def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
             code = EXIT_UNUSABLE
         except (typer.Exit, typer.Abort):
             raise
+        except MemoryError:  # the reader lets it through: it is not a damaged file
+            err.print(Text.assemble(("无法使用：", "bold red"), "内存不足，处理不了这个工作簿；请关闭其他程序后再试，"
+                                    "或检查工作簿中是否有大量多余的行"))
+            code = EXIT_UNUSABLE
         except Exception as exc:  # the user must never see a traceback
             if os.environ.get("UNIONXL_DEBUG") == "1":
                 raise

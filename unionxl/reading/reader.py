@@ -98,7 +98,7 @@ def read_sheets(path: Path) -> dict[str, SheetRead]:
             else:
                 out[sheet.title] = SheetRead(_read_grid(workbook, path, sheet.title), scan)
         return out
-    except UnusableWorkbook:
+    except (UnusableWorkbook, MemoryError):  # running out of memory is not a damaged file
         raise
     except Exception as exc:  # calamine raises several unrelated types
         raise UnusableWorkbook(f"无法读取工作簿“{path.name}”：文件已损坏或不是有效的 .xlsx（{type(exc).__name__}）") from exc
