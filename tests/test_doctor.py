@@ -147,6 +147,25 @@ def test_set_interpreter_writes_the_key_and_keeps_the_other_settings(home: Path)
     assert not conf.exists() and result.exit_code == 0
 
 
+def test_set_interpreter_leaves_the_old_file_whole_when_the_write_fails(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = ['"INTERPRETER_WIN","C:\\old\\python.exe"', '"SHOW CONSOLE","False"']
+    conf = _conf(home, *lines)
+    conf.chmod(0o640)
+
+    def disk_full(src: str, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(doctor.os, "replace", disk_full)
+    with pytest.raises(OSError):
+        doctor.set_interpreter(conf, "INTERPRETER_WIN", sys.executable)
+    assert conf.read_text(encoding="utf-8").splitlines() == lines
+    assert sorted(p.name for p in conf.parent.iterdir()) == [conf.name]
+    monkeypatch.undo()
+    doctor.set_interpreter(conf, "INTERPRETER_WIN", sys.executable)
+    assert conf.stat().st_mode & 0o777 == 0o640
+
+
 def test_the_other_checks_fail_with_their_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert doctor.check_xlwings("0.30.0").detail == f"已安装 {PIN}，主工作簿的宏需要 0.30.0"
     assert doctor.check_xlwings(None).status == doctor.FAIL

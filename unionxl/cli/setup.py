@@ -19,6 +19,7 @@ import platform
 import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, metadata, version
 from pathlib import Path
@@ -94,7 +95,19 @@ def set_interpreter(path: Path, key: str, python: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # xlwings' VBA reads the file with Open … For Input, i.e. in the PC's ANSI code page; the
     # install script keeps the path ASCII, so UTF-8 and ANSI agree.
-    path.write_text("\n".join([f'"{key}","{python}"', *kept]) + "\n", encoding="utf-8")
+    text = "\n".join([f'"{key}","{python}"', *kept]) + "\n"
+    # Replaced atomically: a crash mid-write must not leave the user's xlwings.conf half
+    # written (every other setting in it would be lost). Not through safeio.atomic_output,
+    # which refuses files unionxl did not write: this one is the user's, edited on request.
+    fd, tmp = tempfile.mkstemp(prefix=".unionxl-", suffix=".conf", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 # --- the checks -----------------------------------------------------------------------------
