@@ -52,8 +52,6 @@ if TYPE_CHECKING:
 _CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
 _UsageError: type[Exception] = _CLICK_ERRORS.UsageError
 
-#: the years a master's 设置 accepts (reading/coerce.py checks the same range)
-YEAR_FIRST, YEAR_LAST = 2000, 2100
 #: a reason or message longer than this is shortened in the middle (one line stays one line)
 _LINE = 400
 

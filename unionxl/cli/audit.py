@@ -12,8 +12,6 @@ import typer
 from unionxl.cli.app import (
     EXIT_ERRORS,
     EXIT_OK,
-    YEAR_FIRST,
-    YEAR_LAST,
     Force,
     _claim,
     _guarded,
@@ -24,6 +22,7 @@ from unionxl.cli.app import (
     rule_pack_reason,
 )
 from unionxl.contract.errors import UnusableWorkbook
+from unionxl.contract.schema import YEAR_FIRST, YEAR_LAST
 
 
 @app.command("check-budget")

@@ -20,6 +20,7 @@ from unionxl.cli.app import (
     out,
 )
 from unionxl.contract.errors import UnusableWorkbook
+from unionxl.contract.schema import YEAR_FIRST, YEAR_LAST
 
 
 @app.command()
@@ -27,7 +28,7 @@ from unionxl.contract.errors import UnusableWorkbook
 def consolidate(
     books: Annotated[list[Path], typer.Argument(help="学校工作簿或包含它们的文件夹，可多个")],
     report: Annotated[Path, typer.Option("--out", help="汇总工作簿（新文件）")] = Path("教育工会汇总.xlsx"),
-    year: Annotated[int | None, typer.Option("--year", min=2000, max=2100,
+    year: Annotated[int | None, typer.Option("--year", min=YEAR_FIRST, max=YEAR_LAST,
                                              help="汇总的年度（默认取多数工作簿的年度）；其他年度的工作簿列为问题、不计入")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
     force: Force = False,

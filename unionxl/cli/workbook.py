@@ -9,8 +9,6 @@ import typer
 
 from unionxl.cli.app import (
     EXIT_OK,
-    YEAR_FIRST,
-    YEAR_LAST,
     Force,
     _claim,
     _finish,
@@ -21,7 +19,7 @@ from unionxl.cli.app import (
     out,
 )
 from unionxl.contract.errors import UnusableWorkbook
-from unionxl.contract.schema import PROVINCES
+from unionxl.contract.schema import PROVINCES, YEAR_FIRST, YEAR_LAST
 
 
 @app.command()

@@ -322,6 +322,9 @@ class Setting:
     defined_name: str = ""
 
 
+#: the years a master's 设置!年度 may hold (the reader, --year options and rollover all use these)
+YEAR_FIRST, YEAR_LAST = 2000, 2100
+
 SETTING_ITEMS: tuple[Setting, ...] = (
     Setting("union_name", "工会名称", Kind.TEXT, "", "本基层工会全称，例如：某某小学工会委员会", required=True),
     Setting("parent_union", "上级工会", Kind.TEXT, "", "例如：某某区教育工会"),

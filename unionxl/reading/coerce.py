@@ -20,7 +20,7 @@ from unionxl.reading.book import Book, Settings, Table
 from unionxl.reading.text import INVISIBLE, blank_mask, normal, normalise, tidy
 from unionxl.contract.findings import ERROR, INFO, WARNING, Finding
 from unionxl.contract.money import yuan_to_fen
-from unionxl.contract.schema import FORMULA_READERS, MATCHED_COLUMNS, PROVINCES, SETTING_ITEMS, SETTINGS, Column, Kind
+from unionxl.contract.schema import FORMULA_READERS, MATCHED_COLUMNS, PROVINCES, SETTING_ITEMS, SETTINGS, YEAR_FIRST, YEAR_LAST, Column, Kind
 
 #: Excel serial day 0; serials below 61 are off by the 1900 leap-year bug, which is moot here.
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -362,7 +362,7 @@ def _province(raw: pd.Series, cell: str) -> tuple[pd.Series, list[Finding]]:
 def _check_settings(values: dict[str, object], cells: dict[str, str]) -> list[Finding]:
     findings = []
     year = values.get("year")
-    if "year" in cells and (year is None or not 2000 <= int(year) <= 2100):
+    if "year" in cells and (year is None or not YEAR_FIRST <= int(year) <= YEAR_LAST):
         values["year"] = None
         findings.append(Finding("setting-invalid", ERROR, SETTINGS.title, cells["year"],
                                 "“年度”应为四位年份，例如 2026", "按年度的检查已跳过，请先填好年度"))
