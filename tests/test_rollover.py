@@ -223,3 +223,24 @@ def test_rollover_without_a_year_names_the_cell(template: Path, tmp_path: Path) 
     result = runner.invoke(app, ["rollover", str(template), "--out", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2 and not (tmp_path / "x.xlsx").exists()
     assert "（设置!B4），无法结转" in result.stderr  # the load policy's year refusal, naming the cell
+
+
+def test_a_deficit_rolls_over_as_a_warning_and_is_counted(template: Path, tmp_path: Path) -> None:
+    """A year that spent more than it had closes negative; the next year carries that true
+    figure, and validate says it is a deficit (a warning), not that it was typed wrong."""
+    fill(template, {"journal": [
+        dict(date=D(2026, 3, 10), voucher="记-202603-001", summary="春游交通费", direction="支出",
+             category="职工活动支出", amount=1234.56),
+    ]}, settings={"year": 2026, "opening_balance": 1000})
+    closing = summarize(load_book(template)).balance["closing_fen"]
+    assert closing == 100000 - 123456
+    target = tmp_path / "2027.xlsx"
+    _rolled(template, target)
+    rolled = load_book(target)
+    assert rolled.settings.get("opening_balance") == -23456
+    assert summarize(rolled).balance["opening_fen"] == -23456
+    result = validate_path(target)
+    assert result.errors == []
+    [deficit] = [f for f in result.findings if f.rule == "money-negative"]
+    assert (deficit.severity, deficit.cell) == ("warning", "设置!B7")
+    assert deficit.message == "“上年结余”为负数（-234.56 元），即上年度超支"

@@ -19,7 +19,7 @@ import pandas as pd
 from unionxl.reading.book import Book, Settings, Table
 from unionxl.reading.text import INVISIBLE, blank_mask, normal, normalise, tidy
 from unionxl.contract.findings import ERROR, INFO, WARNING, Finding
-from unionxl.contract.money import yuan_to_fen
+from unionxl.contract.money import format_yuan, yuan_to_fen
 from unionxl.contract.schema import FORMULA_READERS, MATCHED_COLUMNS, PROVINCES, SETTING_ITEMS, SETTINGS, YEAR_FIRST, YEAR_LAST, Column, Kind
 
 #: Excel serial day 0; serials below 61 are off by the 1900 leap-year bug, which is moot here.
@@ -296,8 +296,8 @@ def coerce_settings(table: Table) -> tuple[Settings, list[Finding]]:
             raw, problems = _province(raw, cells[setting.key])
             findings += problems
         typed, problems = CONVERTERS[setting.kind](table, column, raw)
-        findings += [_relabel(f, setting) for f in problems]
         value = typed[row]
+        findings += [_relabel(f, setting, value) for f in problems]
         if value is pd.NA or value is pd.NaT or value == "" or (isinstance(value, float) and np.isnan(value)):
             value = None
         values[setting.key] = value
@@ -305,7 +305,7 @@ def coerce_settings(table: Table) -> tuple[Settings, list[Finding]]:
     return Settings(values, cells), findings
 
 
-def _relabel(finding: Finding, setting) -> Finding:
+def _relabel(finding: Finding, setting, value: object) -> Finding:
     """A value cell's finding in the words of its setting: a choice is a setting-invalid, a
     number typed as text names the formulas that read it, a rate says what to type."""
     rule, message, hint = finding.rule, finding.message, finding.hint
@@ -317,7 +317,14 @@ def _relabel(finding: Finding, setting) -> Finding:
         message += formula_note(SETTINGS.key, setting.key)
     if rule == "type-number" and setting.key == "dues_rate":
         hint = "请填数字 0.005（即千分之五；可把单元格设为百分比格式，显示为 0.5%）"
-    return Finding(rule, finding.severity, finding.sheet, finding.cell, message, hint)
+    severity = finding.severity
+    if rule == "money-negative" and setting.key == "opening_balance":
+        # A deficit carried from last year is a true figure (rollover writes it): it is kept
+        # and counted, and said as what it is rather than as a typing mistake.
+        severity = WARNING
+        message = f"“{setting.title}”为负数（{format_yuan(value)} 元），即上年度超支"
+        hint = "请核对上年度决算；工会经费不得列赤字预算，本年度预算应安排弥补"
+    return Finding(rule, severity, finding.sheet, finding.cell, message, hint)
 
 
 #: the official names of the regions whose name is not the short name + 省
