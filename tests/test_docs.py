@@ -21,3 +21,13 @@ def test_every_rule_is_documented() -> None:
     emitted = _emitted_rules()
     assert len(emitted) > 30
     assert emitted <= documented, emitted - documented
+
+
+def test_every_rule_has_a_chinese_title() -> None:
+    """What 校验结果 and the terminal show in the 规则 column: one catalogue, for every id the code emits."""
+    from unionxl.contract.findings import RULE_TITLES
+
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", (ROOT / "docs" / "findings.md").read_text(encoding="utf-8"), re.M))
+    assert _emitted_rules() | documented <= set(RULE_TITLES), (_emitted_rules() | documented) - set(RULE_TITLES)
+    assert all(re.fullmatch(r"[\u4e00-\u9fff（）、]+", title) for title in RULE_TITLES.values())
+    assert len(set(RULE_TITLES.values())) == len(RULE_TITLES)  # two rules never read alike
