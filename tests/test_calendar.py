@@ -240,6 +240,7 @@ def test_todo_report_is_a_printable_new_file(demo_book, tmp_path: Path) -> None:
     assert hashlib.sha256(demo_book[0].read_bytes()).hexdigest() == before
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("本月待办").to_python()
     assert rows[0][0] == "演示市实验小学工会委员会2025年12月 本月待办"
-    assert rows[3] == ["工会小组", "事项", "会员编号", "姓名/活动", "说明", "位置", "完成"]  # under a blank row
-    assert rows[5][:4] == ["语文组", "会费欠缴", "GH008", "沈建"] and rows[5][6] == "□"
+    assert rows[1][0] == "编制单位：演示市实验小学工会委员会" and "金额单位：元" in rows[1]
+    assert rows[4] == ["工会小组", "事项", "会员编号", "姓名/活动", "说明", "位置", "完成"]  # under a blank row
+    assert rows[6][:4] == ["语文组", "会费欠缴", "GH008", "沈建"] and rows[6][6] == "□"
     assert runner.invoke(app, ["todo", str(demo_book[0]), "--today", "2026-13-01"]).exit_code == 2

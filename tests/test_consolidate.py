@@ -17,10 +17,16 @@ from typer.testing import CliRunner
 from unionxl.cli import app
 from unionxl.master.demo import build_demo
 from unionxl.master.schools import write_schools
+from unionxl.core.audit import audit_book
 from unionxl.core.summary import summarize
 from unionxl.reading.reader import load_book
 
 runner = CliRunner()
+
+
+def from_header(rows: list[list[object]]) -> list[list[object]]:
+    """A report sheet's rows from its table's header on (under the title and the header lines)."""
+    return rows[next(i for i, r in enumerate(rows) if r and r[0] in ("工会名称", "文件")):]
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +66,22 @@ def test_consolidation_lists_broken_and_adds_up(bureau: Path, tmp_path: Path) ->
     paid = sum(s.dues["paid_fen"] for s in summaries)
     assert totals["dues_rate"] == round(paid / sum(s.dues["expected_fen"] for s in summaries), 4)
 
-    sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("学校汇总").to_python()
-    assert sheet[0][:3] == ["工会名称", "文件", "会员人数"]
+    whole = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("学校汇总").to_python()
+    sheet = from_header(whole)
+    assert sheet[0][:3] == ["工会名称", "文件", "会员人数"] and sheet[0][-1] == "经费审核"
+    assert whole[0][0] == "演示区教育工会2025年度所属学校工会汇总表"
+    assert whole[1][0] == "编制单位：演示区教育工会" and "2025年度" in whole[1] and "金额单位：元" in whole[1]
+    # each school's fund-rule audit, as check-budget gives it for that school alone
+    audits = [audit_book(load_book(bureau / f"school-00{i}.xlsx")).counts for i in range(1, 7)]
+    assert [(r["audit_fail"], r["audit_warn"]) for r in payload["schools"]] == [(a["fail"], a["warn"]) for a in audits]
+    assert [r[-1] for r in sheet[1:7]] == [
+        f"不通过 {a['fail']} 项" if a["fail"] else f"提示 {a['warn']} 项" if a["warn"] else "通过" for a in audits]
+    assert any(a["fail"] for a in audits) and sheet[7][-1] in (None, "")  # the totals row has no verdict
     assert sheet[7][0] == "合计（6 个工会）"
     assert sheet[7][2] == totals["members"]
     assert sheet[7][12] == pytest.approx(totals["income_fen"] / 100)
     assert sheet[8][0] == "未计入的工作簿 2 个（无法读取 2 个），原因见“问题工作簿”"  # under the totals row
-    listed = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("问题工作簿").to_python()
+    listed = from_header(CalamineWorkbook.from_path(str(out)).get_sheet_by_name("问题工作簿").to_python())
     assert listed[0] == ["文件", "工会名称", "问题", "计入汇总", "说明"]
     assert {(r[0], r[3]) for r in listed[1:]} == {("renamed.xlsx", "否"), ("school-900.xlsx", "否"),
                                                   ("school-003.xlsx", "是"), ("school-006.xlsx", "是")}
@@ -157,11 +172,11 @@ def test_copies_conflicts_other_years_and_loops_are_problems_not_sums(mixed: Pat
     expected = _summed(mixed / "school-001.xlsx", mixed / "school-003.xlsx", named_twice)
     assert {k: payload["totals"][k] for k in expected} == expected
 
-    sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("学校汇总").to_python()
+    sheet = from_header(CalamineWorkbook.from_path(str(out)).get_sheet_by_name("学校汇总").to_python())
     assert [r[1] for r in sheet[1:4]] == ["school-001.xlsx", "school-003.xlsx", four]
     assert sheet[4][0] == "合计（3 个工会）" and sheet[4][2] == expected["members"]
     assert sheet[5][0] == "未计入的工作簿 7 个（无法读取 2 个、重复 2 个、冲突 2 个、年度不符 1 个），原因见“问题工作簿”"
-    listed = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("问题工作簿").to_python()
+    listed = from_header(CalamineWorkbook.from_path(str(out)).get_sheet_by_name("问题工作簿").to_python())
     assert {(r[0], r[2], r[3]) for r in listed[1:]} == {(f, k, "否") for f, k, _ in problems}
     assert {p.name: p.read_bytes() for p in mixed.iterdir() if not p.is_symlink()} == before
 

@@ -65,7 +65,7 @@ def test_demo_command_writes_master_and_report(tmp_path: Path, demo_book: tuple[
     assert f"故意设置了 {mistakes} 处错误，unionxl 发现了其中 {mistakes} 处" in result.stdout
     report = load_report(tmp_path / "d" / "demo-report.xlsx")
     assert report[0] == ["级别", "规则", "表", "单元格", "说明", "建议"]
-    assert ["错误", "member-left-dues", "会员台账", "Q32"] in [r[:4] for r in report]
+    assert ["错误", "离会后仍记会费", "会员台账", "Q32"] in [r[:4] for r in report]
 
 
 def load_report(path: Path) -> list[list[str]]:

@@ -20,7 +20,7 @@ from rich.console import Console
 
 from unionxl.reports import styles
 from unionxl.reports.grid import render_grid
-from unionxl.reports.layout import plan
+from unionxl.reports.layout import SIGN_OFF_GAP, SignLine, plan
 from unionxl.reports.model import (
     BAD, DATE, GOOD, INT, LINK, MONEY, PCT, SCREEN_ONLY, STATUS, Chart, Column, Document, Line, Link, Note, Page,
     Paragraph, PrintHints, Section, Series, SignOff, SignOffs, Stamp, Status, Table,
@@ -40,7 +40,7 @@ def _document() -> tuple[Document, Table, Table]:
                   freeze_columns=1)
     verdicts = Table([Column("结果", STATUS), Column("说明", screen=False), Column("引号", LINK)],
                      [[Status("不通过", BAD), "仅在纸上", Link('慰问记录!C2', 'say "hi"')],
-                      [Status("通过", GOOD), "", Link("慰问记录!C3")]], keep_together=True)
+                      [Status("通过", GOOD), "", Link("慰问记录!C3")]], new_page=True)
     empty = Table([Column("事项")], [], empty="本月没有待办事项。")
     page = Page("测试页", "测试工会2026年度测试表", WIDTHS,
                 lines=[Line.of("编制单位：测试工会", "2026年度", "金额单位：元")],
@@ -67,8 +67,11 @@ def test_layout_places_every_part_once() -> None:
     assert rows["Title"] == 0 and rows["Line"] == 1 and rows["Stamp"] == 2
     tables = layout.tables()
     assert [(t.row, t.first, t.last, t.total) for t in tables[:1]] == [(4, 5, 6, 7)]  # a blank row under the stamp
-    assert layout.breaks == [tables[1].row - 1]  # keep_together: the table starts a page, under its section title
     chart = next(p for p in layout.parts if isinstance(p.part, Chart))
+    signed = next(p for p in layout.parts if isinstance(p.part, SignLine))
+    # new_page: the table starts a page, under its section title; the sign-off block does not fit
+    # under the chart on that page and moves whole to the next
+    assert layout.breaks == [tables[1].row - 1, signed.row - SIGN_OFF_GAP]
     assert chart.source is tables[0]
     assert plan(document.pages[0], charts=False).rows == layout.rows - styles.CHART_ROWS - 1
 
@@ -92,7 +95,7 @@ def test_file_cells_styles_and_print_setup(written: Path) -> None:
     assert ws.print_title_rows == "$5:$5" and ws.auto_filter.ref == "A5:F7" and ws.freeze_panes == "B6"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws["A10"].value == "一、明细" and ws["A11"].value == "结果" and ws["A12"].value == "不通过"
-    assert [b.id for b in ws.row_breaks.brk] == [9]  # the kept-together table starts a page, with its section title
+    assert [b.id for b in ws.row_breaks.brk][:1] == [9]  # the new_page table starts a page, with its section title
     assert ws["A12"].fill.fgColor.rgb.endswith(styles.TONE_FILLS[BAD][1:]) and ws["A12"].font.b
     assert ws["C12"].value == 'say "hi"'
     assert ws["A14"].value == "事项" and ws["A15"].value == "本月没有待办事项。"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 from tests.fill import fill
 from tests.test_validation import make
 from unionxl.cli import app
-from unionxl.contract.schema import balance_cell
+from unionxl.contract.schema import AUDIT_SHEET, balance_cell
 from unionxl.core.audit import audit_book
 from unionxl.core.rules import RulePackError, bundled_packs, load_pack, resolve
 from unionxl.core.rules.kinds import KINDS
@@ -255,7 +256,10 @@ def test_rules_command_lists_every_rule_with_its_source() -> None:
     result = runner.invoke(app, ["rules", "--province", "福建"])
     assert result.exit_code == 0
     for rule in resolve("福建", None, history=True).rules:
-        assert rule.id in result.stdout and rule.period in result.stdout
+        # the rule by its title (wrapped in its cell, so compared without the table's line breaks), never its id
+        assert rule.title[:12] in result.stdout and rule.period in result.stdout
+    assert not any(rule.id in result.stdout for rule in resolve("福建", None, history=True).rules)
+    assert not re.findall(r"[a-z]+(?:-[a-z]+)+", re.sub(r"https?://\S+", "", result.stdout))  # nor a library's name
     # both versions of the holiday cap, each with its own period
     assert "2018-01-01 至 2018-12-31" in result.stdout and "2019-01-01 起" in result.stdout
     assert "闽工〔2018〕158号" in result.stdout and "待核实" in result.stdout
@@ -280,12 +284,15 @@ def test_check_budget_report_sheet(demo_book: tuple[Path, Demo], tmp_path: Path)
     assert runner.invoke(app, ["check-budget", str(demo_book[0]), "--report", str(report)]).exit_code == 1
     rows = CalamineWorkbook.from_path(str(report)).get_sheet_by_name("预算审核").to_python()
     assert rows[0][0] == "演示市实验小学工会委员会2025年度经费收支审核表"
-    assert rows[3] == ["序号", "规则", "审核项目", "依据", "结果", "实际", "限额", "差额", "审核意见"]
-    death = next(r for r in rows if r[1] == "cap-own-death")
+    assert rows[1][:1] == ["编制单位：演示市实验小学工会委员会"] and "金额单位：元" in rows[1]
+    assert rows[4] == list(AUDIT_SHEET.headers) == ["序号", "审核项目", "依据", "有效期", "结果", "实际", "限额", "差额",
+                                                   "审核意见"]
+    death = next(r for r in rows if r[1] == "会员本人去世慰问不超过1000元")
     assert death[4:8] == ["不通过", 2000.0, 1000.0, -1000.0]
     texts = [str(c) for r in rows for c in r]
     assert "工会主席：张建国" in texts and "经审委员会：刘敏" in texts
-    assert sum(1 for r in rows if r[2] == "慰问记录!F298") == 1
+    assert sum(1 for r in rows if r[3] == "慰问记录!F298") == 1
+    assert not any(re.fullmatch(r"[a-z]+(-[a-z]+)+", t) for t in texts)  # no rule id on paper
 
 
 def test_docs_list_every_rule_with_its_period_source_and_confirmation() -> None:

@@ -519,9 +519,10 @@ def test_each_opinion_follows_its_own_rows_status(demo_book, tmp_path: Path) -> 
     report = tmp_path / "a.xlsx"
     runner.invoke(app, ["check-budget", str(path), "--report", str(report)])
     rows = CalamineWorkbook.from_path(str(report)).get_sheet_by_name(AUDIT_SHEET.title).to_python()
-    sheet = {r[2]: r[8] for r in rows if r[1] == "over-budget" and r[2] in expected}
-    grid = {r[2].split('"')[-2]: r[8]  # the 明细 rows: their 单元格 is a link
-            for r in audit_grid(audit, {}) if r[1] == "over-budget" and str(r[2]).startswith("=HYPERLINK(")}
+    title = result.rule.title  # what the 规则 column shows: the rule's title, never its id
+    sheet = {r[3]: r[8] for r in rows if r[1] == title and r[3] in expected}
+    grid = {r[3].split('"')[-2]: r[8]  # the 明细 rows: their 单元格 is a link
+            for r in audit_grid(audit, {}) if r[1] == title and str(r[3]).startswith("=HYPERLINK(")}
     payload = json.loads(runner.invoke(app, ["check-budget", str(path), "--json"]).stdout)
     data = {r["cell"]: r["opinion"] for r in payload["results"] if r["rule"] == "over-budget"}
     assert sheet == grid == data == expected

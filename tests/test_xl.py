@@ -131,8 +131,8 @@ def test_check_budget_and_summary_write_their_sheets(demo_book) -> None:
     block = next(a for a in actions if a["func"] == "setValues")
     assert titles[block["sheet_position"]] == "预算审核"
     assert block["values"][0][0] == "演示市实验小学工会委员会2025年度经费收支审核表"
-    assert block["values"][3] == ["序号", "规则", "审核项目", "依据", "结果", "实际", "限额", "差额", "审核意见"]
-    death = next(r for r in block["values"] if r[1] == "cap-own-death")
+    assert block["values"][4] == ["序号", "审核项目", "依据", "有效期", "结果", "实际", "限额", "差额", "审核意见"]
+    death = next(r for r in block["values"] if r[1] == "会员本人去世慰问不超过1000元")
     assert death[4:8] == ["不通过", 2000.0, 1000.0, -1000.0]  # the same row as the report file's
     signed = [c for r in block["values"] for c in r if isinstance(c, str) and c.startswith("工会主席：")]
     assert signed == ["工会主席：张建国"]
@@ -157,8 +157,8 @@ def test_todo_writes_this_months_list_with_links(demo_book) -> None:
     expected = render_grid(build_todo(todo(core, default_month(2025, today), today), "演示市实验小学工会委员会").pages[0])
     assert block["values"] == expected.values
     assert block["values"][0][0] == "演示市实验小学工会委员会2025年12月 本月待办"
-    assert block["values"][5][:4] == ["语文组", "会费欠缴", "GH008", "沈建"]
-    assert block["values"][5][5] == '=HYPERLINK("#\'会员台账\'!V9","会员台账!V9")'
+    assert block["values"][6][:4] == ["语文组", "会费欠缴", "GH008", "沈建"]
+    assert block["values"][6][5] == '=HYPERLINK("#\'会员台账\'!V9","会员台账!V9")'
     assert "共有 3 项待办" in next(a for a in actions if a["func"] == "alert")["args"][0]
 
 
@@ -266,4 +266,4 @@ def test_a_book_without_a_year_gets_the_load_policys_message(demo_book) -> None:
     cell = f"{SETTINGS.title}!{column_letter(col)}{row + 1}"
     assert alert["args"][0].startswith(f"无法处理：“年度”应为四位年份，例如 2026（{cell}）")  # the load policy's finding
     listed = next(a for a in book.json()["actions"] if a["func"] == "setValues" and a["values"][0][0] == "级别")
-    assert [r[1] for r in listed["values"][1:]] == ["setting-invalid"]  # and only it, in 校验结果
+    assert [r[1] for r in listed["values"][1:] if r[0] in ("错误", "警告", "提示")] == ["设置的值无效"]  # and only it (by its title), in 校验结果

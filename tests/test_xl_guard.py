@@ -83,8 +83,8 @@ def test_an_unusable_book_gets_a_short_message_and_every_problem_in_the_findings
     expected_grid = render_grid(build_findings(expected, count_findings(expected), {}).pages[0])
     assert block["values"] == expected_grid.values  # the whole list, each with its cell
     rows = block["values"][1:]
-    assert ["错误", "sheet-missing", "收支明细", "收支明细"] == rows[0][:4]
-    first_wage = next(r for r in rows if r[1].startswith("type-"))
+    assert ["错误", "缺少工作表", "收支明细", "收支明细"] == rows[0][:4]
+    first_wage = next(r for r in rows if r[1] in ("金额不是数字", "应为数字"))
     assert first_wage[2] == "会员台账"
     assert re.fullmatch(r'=HYPERLINK\("#\'会员台账\'!I\d+","I\d+"\)', first_wage[3]), first_wage
 

@@ -133,6 +133,11 @@ def test_no_or_wrong_credentials_get_401(scenario, books):
     assert client.post("/api/submissions", files={"file": ("x.xlsx", books.demo)}).status_code == 401
 
 
+def header_row(sheet, first: str) -> int:
+    """The 1-based row of a report table's header (under the title and the header lines)."""
+    return next(c.row for c in sheet["A"] if c.value == first)
+
+
 def test_consolidation_over_the_counted_submissions(scenario, books, tmp_path):
     client = scenario.client
     assert client.get("/api/consolidation.xlsx?year=2025", auth=("s2", password("s2"))).status_code == 403
@@ -140,8 +145,10 @@ def test_consolidation_over_the_counted_submissions(scenario, books, tmp_path):
     assert reply.status_code == 200 and reply.headers["content-type"].startswith("application/vnd.openxmlformats")
     wb = openpyxl.load_workbook(io.BytesIO(reply.content), data_only=True)
     sheet = wb[CONSOLIDATION_SHEET.title]
-    headers = [c.value for c in sheet[1]]
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sheet["A1"].value == "2025年 学校工作簿汇总" and sheet["A2"].value.startswith("编制单位：")
+    top = header_row(sheet, CONSOLIDATION_SHEET.headers[0])
+    headers = [c.value for c in sheet[top]]
+    rows = list(sheet.iter_rows(min_row=top + 1, values_only=True))
     cli = cli_json(tmp_path, books.school, "summary")
     name = "演示区中心小学（001）工会委员会"
     assert rows[0][:2] == (name, f"{name}（第 {scenario.school['id']} 号提交）")
@@ -149,7 +156,9 @@ def test_consolidation_over_the_counted_submissions(scenario, books, tmp_path):
     assert rows[0][headers.index("收入")] == pytest.approx(cli["journal"]["income_yuan"])
     assert rows[1][0] == "合计（1 个工会）" and rows[1][headers.index("会员人数")] == cli["members"]["total"]
     detail, counted = PROBLEMS_SHEET.headers.index("说明"), PROBLEMS_SHEET.headers.index("计入汇总")
-    problem_rows = list(wb[PROBLEMS_SHEET.title].iter_rows(min_row=2, values_only=True))
+    problem_sheet = wb[PROBLEMS_SHEET.title]
+    problem_rows = list(problem_sheet.iter_rows(min_row=header_row(problem_sheet, PROBLEMS_SHEET.headers[0]) + 1,
+                                                values_only=True))
     problems = {(r[1], r[2]): r[detail] for r in problem_rows}
     assert {(r[1], r[2]): r[counted] for r in problem_rows}[(name, "经费审核不通过")] == "是"
     assert problems[("演示市实验小学工会委员会", "已退回未重新提交")] == "工作簿有 11 个错误，请按校验结果改正后重新提交"
@@ -175,7 +184,7 @@ def test_report_downloads(scenario):
     reply = client.get(f"/submissions/{body['id']}/reports/findings")
     assert reply.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(reply.content))[FINDINGS_SHEET.title]
-    cells = [(row[3], row[4]) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    cells = [(row[3], row[4]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] in ("错误", "警告", "提示")]
     assert len(cells) == len(body["findings"])
     assert ("I6", "“参与人数”应为数字，实际为文字“约70人”") in cells
     for kind, title in (("audit", "预算审核"), ("summary", "年度汇总")):
@@ -202,5 +211,6 @@ def test_pages_show_findings_and_the_dashboard(scenario):
     assert '<ul id="missing"><li>演示区第三小学工会委员会（s3）</li></ul>' in text
     members = client.get("/bureau/consolidation.xlsx?year=2025")
     sheet = openpyxl.load_workbook(io.BytesIO(members.content), data_only=True)[CONSOLIDATION_SHEET.title]
-    headers = [c.value for c in sheet[1]]
-    assert f"<th>会员</th><td>{sheet.cell(3, headers.index('会员人数') + 1).value} 人</td>" in text
+    top = header_row(sheet, CONSOLIDATION_SHEET.headers[0])
+    headers = [c.value for c in sheet[top]]
+    assert f"<th>会员</th><td>{sheet.cell(top + 2, headers.index('会员人数') + 1).value} 人</td>" in text

@@ -129,7 +129,8 @@ def test_bureau_sees_every_school_and_downloads_the_consolidation(page, server, 
         page.click("#download-consolidation")
     saved = tmp_path / "汇总.xlsx"
     download.value.save_as(saved)
-    rows = list(openpyxl.load_workbook(saved)[CONSOLIDATION_SHEET.title].iter_rows(min_row=2, values_only=True))
+    rows = list(openpyxl.load_workbook(saved)[CONSOLIDATION_SHEET.title].iter_rows(values_only=True))
+    rows = rows[next(i for i, r in enumerate(rows) if r[0] == CONSOLIDATION_SHEET.headers[0]) + 1:]
     assert (rows[0][0], rows[0][1]) == ("演示区中心小学（001）工会委员会",
                                         f"演示区中心小学（001）工会委员会（第 {school_id} 号提交）")
     page.goto(f"{server.url}/submissions/{school_id}")

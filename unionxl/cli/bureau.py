@@ -54,7 +54,7 @@ def consolidate(
         task = progress.add_task("汇总中", total=len(listing))
         result = run(listing, year=year,
                      advance=lambda path: progress.update(task, advance=1, description=escape(path.name)))
-    document = build_consolidation(result, title=f"{result.year} 年度学校汇总" if result.year else "")
+    document = build_consolidation(result)
     write_xlsx(report, document)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")

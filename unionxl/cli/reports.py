@@ -56,7 +56,7 @@ def summary(
     counts = checked.counts
     result = summarize(loaded)
     narrative = draft(result)
-    document = build_summary(result, narrative, book.name, counts)
+    document = build_summary(result, narrative, book.name, counts, loaded.settings.values)
     if report is not None:
         write_xlsx(report, document, source=book)
         if pdf:

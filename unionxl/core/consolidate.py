@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from unionxl.contract.errors import UnusableWorkbook
+from unionxl.core.audit import audit_book
 from unionxl.core.summary import summarize
 from unionxl.core.validate import validate_book
 from unionxl.reading.reader import MAX_UNCOMPRESSED_BYTES, load_book
@@ -39,7 +40,9 @@ FIGURES = (
     ("participants", "int"), ("income_fen", "money"), ("expense_fen", "money"), ("closing_fen", "money"),
     ("errors", "int"),
 )
-SUMMED = tuple(k for k, kind in FIGURES if kind != "pct") + ("dues_paid_fen", "dues_expected_fen")
+#: each school's fund-rule audit (rules not passed, rules to check), beside its validation errors
+AUDIT_FIGURES = ("audit_fail", "audit_warn")
+SUMMED = tuple(k for k, kind in FIGURES if kind != "pct") + ("dues_paid_fen", "dues_expected_fen") + AUDIT_FIGURES
 
 #: problem kinds, and whether a file with that problem is counted in the totals
 UNREADABLE, HAS_ERRORS, DUPLICATE, CONFLICT, OTHER_YEAR = "无法读取", "有错误", "重复", "冲突", "年度不符"
@@ -110,7 +113,8 @@ class Consolidation:
 
     @property
     def totals(self) -> dict[str, object]:
-        totals: dict[str, object] = {k: sum(int(r[k]) for r in self.rows) for k in SUMMED}
+        # a row kept from before the audit figures existed (the portal stores rows) counts as 0 there
+        totals: dict[str, object] = {k: sum(int(r.get(k) or 0) for r in self.rows) for k in SUMMED}
         expected = totals["dues_expected_fen"]
         totals["dues_rate"] = round(int(totals["dues_paid_fen"]) / int(expected), 4) if expected else None
         return totals
@@ -198,8 +202,10 @@ def school_row(path: Path) -> tuple[dict[str, object] | None, Problem | None, in
     if not result.usable:
         return None, Problem(path.name, name, UNREADABLE, result.unusable_reason()), book.year
     s = summarize(book)
+    audit = audit_book(book, validation=result).counts
     row = {
-        "union_name": name, "file": path.name, "members": s.members["total"],
+        "union_name": name, "file": path.name, "parent_union": str(book.settings.get("parent_union", "") or ""),
+        "members": s.members["total"],
         "active": s.members["by_status"]["在职"], "retired": s.members["by_status"]["退休"],
         "dues_rate": s.dues["collection_rate"], "dues_paid_fen": s.dues["paid_fen"],
         "dues_expected_fen": s.dues["expected_fen"], "visits": s.condolences["visits"],
@@ -207,7 +213,7 @@ def school_row(path: Path) -> tuple[dict[str, object] | None, Problem | None, in
         "hardship_fen": s.condolences["hardship_fen"], "activities": s.activities["done"],
         "participants": s.activities["participants"], "income_fen": s.journal["income_fen"],
         "expense_fen": s.journal["expense_fen"], "closing_fen": s.balance["closing_fen"],
-        "errors": len(result.errors),
+        "errors": len(result.errors), "audit_fail": audit["fail"], "audit_warn": audit["warn"],
     }
     problem = Problem(path.name, name, HAS_ERRORS, result.digest(), counted=True) if result.errors else None
     return row, problem, book.year

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable
 from pathlib import Path
 
+from unionxl.contract.findings import rule_title
 from unionxl.contract.money import dues_fen, rate_to_ppm
 from unionxl.contract.schema import (
     BUDGET_TREE, CALENDAR, DUES_INCOME_CATEGORY, EXPENSE, INCOME, JOURNAL, MEMBERS, MONTH_KEYS,
@@ -447,12 +448,17 @@ def _inject_rule_violations(demo: Demo) -> None:
 
 
 def guide_lines(demo: Demo) -> list[str]:
+    """The deliberate mistakes for the 使用说明 sheet, each named by its rule's Chinese title (never its id)."""
+    from unionxl.core.rules import resolve
+
+    fund_titles = {r.id: r.title for r in resolve(str(demo.settings["province"]), DEMO_YEAR).rules}
     lines = ["", "【演示数据中故意设置的错误】（unionxl validate 应逐条报告）"]
     level = {"error": "错误", "warning": "警告"}
-    lines += [f"{i}. [{level[m.severity]}] {m.cell}：{m.what}（规则 {m.rule}）" for i, m in enumerate(demo.mistakes, 1)]
+    lines += [f"{i}. [{level[m.severity]}] {m.cell}：{m.what}（规则：{rule_title(m.rule)}）" for i, m in enumerate(demo.mistakes, 1)]
     lines += ["", "【演示数据中故意设置的违反经费标准之处】（unionxl check-budget 应逐条报告）"]
     status = {"fail": "不通过", "warn": "提示"}
-    lines += [f"{i}. [{status[m.severity]}] {m.cell}：{m.what}（规则 {m.rule}）" for i, m in enumerate(demo.violations, 1)]
+    lines += [f"{i}. [{status[m.severity]}] {m.cell}：{m.what}（规则：{fund_titles[m.rule]}）"
+              for i, m in enumerate(demo.violations, 1)]
     return lines
 
 

@@ -70,7 +70,8 @@ def analyse(book_path: Path, out_dir: Path) -> dict[str, object]:
     result["audit"] = audit.to_dict()
     write_xlsx(out_dir / REPORTS["audit"][1], build_audit(audit, book.settings.values))
     summary = summarize(book)
-    write_xlsx(out_dir / REPORTS["summary"][1], build_summary(summary, draft(summary), validation_counts=validation.counts))
+    write_xlsx(out_dir / REPORTS["summary"][1], build_summary(summary, draft(summary), validation_counts=validation.counts,
+                                                                   settings=book.settings.values))
     result["reports"] = list(REPORTS)
     result["figures"] = {
         "members": summary.members["total"], "dues_rate": summary.dues["collection_rate"],
@@ -110,9 +111,9 @@ class Counted:
     kind: str = ""  # the 问题工作簿 kind: 未提交 / 已退回 / 审核不通过
 
 
-def write_consolidation(out: Path, entries: Sequence[Counted], title: str) -> None:
+def write_consolidation(out: Path, entries: Sequence[Counted], title: str, year: int | None = None) -> None:
     """The bureau's 学校汇总 workbook over the counted submissions (rows computed at submission)."""
-    result = Consolidation()
+    result = Consolidation(year=year)
     for entry in entries:
         if entry.school_row is not None:
             result.rows.append(dict(entry.school_row, file=entry.label))

@@ -235,7 +235,7 @@ class Portal:
                                         sort_keys=True, default=str).encode()).hexdigest()[:24]
         path = self.store.cache(f"consolidation-{year}-{key}.xlsx")
         if not path.is_file():
-            engine.write_consolidation(path, entries, f"{year}年 学校工作簿汇总")
+            engine.write_consolidation(path, entries, f"{year}年 学校工作簿汇总", year)
             stale = time.time() - 600  # older versions, long enough ago that no download still opens them
             for old in path.parent.glob(f"consolidation-{year}-*.xlsx"):
                 if old != path and old.stat().st_mtime < stale:

@@ -9,8 +9,9 @@ from unionxl.core.audit import STATUS_TITLES, UNCONFIRMED, Audit, opinion, verdi
 from unionxl.core.rules.kinds import FAIL, PASS, WARN, RuleResult
 from unionxl.reports.model import (
     BAD, GOOD, INT, LINK, MONEY, SCREEN_ONLY, STATUS, Column, Document, Line, Link, Note, Page, PrintHints, Section,
-    SignOff, SignOffs, Stamp, Status, Table
+    Stamp, Status, Table
 )
+from unionxl.reports.heading import sign_offs, unit_line, year_period
 from unionxl.reports.model import WARN as TONE_WARN
 
 STATUS_TONES = {PASS: GOOD, WARN: TONE_WARN, FAIL: BAD}
@@ -19,14 +20,15 @@ SIGNERS = (("工会主席", "chair"), ("经审委员会", "auditor"), ("经办�
 
 
 def _rule_columns() -> list[Column]:
-    """AUDIT_SHEET's columns; 依据 is too long for a terminal."""
-    no, rule, title, basis, result, amount, limit, diff, verdict = AUDIT_SHEET.headers
-    return [Column(no, INT, align="center"), Column(rule), Column(title), Column(basis, screen=False),
+    """AUDIT_SHEET's columns; 依据 and 有效期 are too long for a terminal. The rule is named by its
+    title: its id (``cap-own-death``) stays in the JSON and the packs."""
+    no, title, basis, period, result, amount, limit, diff, verdict = AUDIT_SHEET.headers
+    return [Column(no, INT, align="center"), Column(title), Column(basis, screen=False), Column(period, screen=False),
             Column(result, STATUS), Column(amount, MONEY), Column(limit, MONEY), Column(diff, MONEY), Column(verdict)]
 
 
-#: the items that fail or need checking: the cell instead of the rule's title and basis
-DETAIL_COLUMNS = (Column("序号", INT, align="center"), Column("规则"), Column("单元格", LINK), Column("说明"),
+#: the items that fail or need checking: what was found and the cell, under the rule table's 依据 and 有效期
+DETAIL_COLUMNS = (Column("序号", INT, align="center"), Column("规则"), Column("说明"), Column("单元格", LINK),
                   Column("结果", STATUS), Column("实际", MONEY), Column("限额", MONEY), Column("差额", MONEY),
                   Column("审核意见"))
 
@@ -48,7 +50,7 @@ def _rule_row(i: int, result: RuleResult) -> list[object]:
         limit = "不得出现" if result.limit == 0 else f"{result.limit} 项"
         diff = None
     basis = rule.basis + ("" if rule.confirmed else f"（{UNCONFIRMED}）")
-    return [i, rule.id, rule.title, basis, _status(result.status), amount, limit, diff, opinion(result)]
+    return [i, rule.title, basis, rule.period, _status(result.status), amount, limit, diff, opinion(result)]
 
 
 def build_audit(audit: Audit, settings: Mapping[str, object]) -> Document:
@@ -59,20 +61,21 @@ def build_audit(audit: Audit, settings: Mapping[str, object]) -> Document:
     problems = audit.problems()
     # each row's 审核意见 follows that row's own status, never its rule's worst
     details = Table(DETAIL_COLUMNS,
-                    [[i, result.rule.id, Link(v.cell), v.detail, _status(v.status), v.amount, v.limit,
+                    [[i, result.rule.title, v.detail, Link(v.cell), _status(v.status), v.amount, v.limit,
                       _difference(v.limit, v.amount), verdict(v.status, result.rule)]
                      for i, (result, v) in enumerate(problems, 1)])
     c, checked = audit.counts, audit.validation
     period = f"{audit.ruleset.year}年度" if audit.ruleset.year else "现行"
     notice = (f"适用标准（{period}）：{'；'.join(audit.ruleset.names)}。{audit.ruleset.notice}"
-              f"标注“{UNCONFIRMED}”的标准未能与文件原文核对，仅供参考。金额单位：元。")
+              f"标注“{UNCONFIRMED}”的标准未能与文件原文核对，仅供参考。")
     blocks: list[object] = [
         rules, Section(f"不符合及需核实事项明细（共 {len(problems)} 项）", [details]),
         Note(f"共 {len(audit.results)} 条规则：通过 {c['pass']}，提示 {c['warn']}，不通过 {c['fail']}。"
              f"工作簿校验：{checked['errors']} 个错误、{checked['warnings']} 个警告。", SCREEN_ONLY)]
     if audit.stamp:  # bad data never gets a clean sign-off: the stamp stands above the signatures
         blocks += [Stamp(audit.stamp), Note("请先运行 unionxl validate 改正错误。", SCREEN_ONLY)]
-    blocks.append(SignOffs([SignOff(role, str(settings.get(key) or "")) for role, key in SIGNERS]))
+    blocks.append(sign_offs(settings, SIGNERS))
     page = Page(sheet.title, f"{name}{f'{year}年度' if year else ''}经费收支审核表", sheet.widths,
-                lines=[Line.of(notice)], blocks=blocks, hints=PrintHints(landscape=True))
+                lines=[unit_line(name, year_period(year)), Line.of(notice)], blocks=blocks,
+                hints=PrintHints(landscape=True))
     return Document(f"{name} {sheet.title}", [page])

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from unionxl.contract.findings import Finding
+from unionxl.contract.findings import Finding, rule_title
 from unionxl.contract.schema import FINDINGS_SHEET, SEVERITY_TITLES
+from unionxl.reports.heading import UNIT
 from unionxl.reports.model import (
-    BAD, INFO, LINK, SCREEN_ONLY, STATUS, WARN, Column, Document, Link, Note, Page, PrintHints, Status, Table
+    BAD, INFO, LINK, STATUS, WARN, Column, Document, Link, Note, Page, PrintHints, Status, Table
 )
 
 SEVERITY_TONES = {"error": BAD, "warning": WARN, "info": INFO}
+#: the list's title, union and year are in the printed page header (its first row is the header
+#: row the Excel door's UNION_CHECK reads); the unit of the amounts its messages quote goes under it
+UNIT_NOTE = f"{UNIT}。"
 
 
 def _columns() -> list[Column]:
@@ -34,9 +38,9 @@ def counts_line(counts: Mapping[str, int]) -> str:
 def build_findings(findings: Sequence[Finding], counts: Mapping[str, int], settings: Mapping[str, object]) -> Document:
     sheet = FINDINGS_SHEET
     title = f"{book_title(settings)} {sheet.title}"
-    rows = [[Status(SEVERITY_TITLES[f.severity], SEVERITY_TONES[f.severity]), f.rule, f.sheet,
+    rows = [[Status(SEVERITY_TITLES[f.severity], SEVERITY_TONES[f.severity]), rule_title(f.rule), f.sheet,
              Link(f.cell, f.cell.split("!", 1)[-1]), f.message, f.hint] for f in findings]
     table = Table(_columns(), rows, empty="未发现问题", repeat_header=True, filter=True, freeze_columns=0)
-    page = Page(sheet.title, title, sheet.widths, blocks=[table, Note(counts_line(counts), SCREEN_ONLY)],
+    page = Page(sheet.title, title, sheet.widths, blocks=[table, Note(counts_line(counts) + UNIT_NOTE)],
                 hints=PrintHints(landscape=True, title_in_header=True))
     return Document(f"{sheet.title} {book_title(settings)}", [page])

@@ -17,8 +17,15 @@ from dataclasses import dataclass, field
 from unionxl.contract.schema import quote_sheet
 from unionxl.files.safeio import FORMULA_TRIGGERS
 from unionxl.reports import styles
-from unionxl.reports.layout import SIGN_OFF_COLUMNS, Placed, SectionTitle, Title, column_sum, line_spans, number, plan
-from unionxl.reports.model import INT, SUMMED, Column, Line, Link, Note, Page, Paragraph, SignOff, Stamp, Status, Table
+from unionxl.reports.layout import (
+    SIGN_OFF_COLUMNS, Placed, SectionTitle, SignDate, Signer, SignLine, Title, column_sum, line_spans, number, plan
+)
+from unionxl.reports.model import (
+    INT, MUTED, STRONG, SUMMED, Column, Line, Link, Note, Page, Paragraph, Stamp, Status, Table
+)
+
+#: the fill of an emphasised table row (a form's subtotal line, a line left blank)
+EMPHASIS_FILLS = {STRONG: styles.TOTAL_FILL, MUTED: styles.FORMULA_FILL}
 
 
 @dataclass(frozen=True)
@@ -124,10 +131,16 @@ def _draw(grid: Grid, placed: Placed, width: int, bold_rows: list[int]) -> None:
     elif isinstance(part, Table):
         _table(grid, placed)
         bold_rows.append(row)
-    elif isinstance(part, SignOff):
+        bold_rows += [placed.first + i for i, tone in part.emphasis.items() if tone == STRONG]
+    elif isinstance(part, SignLine):
         role, blanks = SIGN_OFF_COLUMNS
-        values[row][role] = as_text(f"{part.role}：{part.name}")
-        values[row][blanks] = styles.SIGN_OFF_BLANKS
+        values[row][role] = as_text(part.label)
+        values[row][blanks] = part.blanks
+    elif isinstance(part, Signer):
+        values[row][SIGN_OFF_COLUMNS[0]] = as_text(part.text)
+        bold_rows.append(row)
+    elif isinstance(part, SignDate):
+        values[row][SIGN_OFF_COLUMNS[1]] = as_text(part.text)
 
 
 def _table(grid: Grid, placed: Placed) -> None:
@@ -137,10 +150,13 @@ def _table(grid: Grid, placed: Placed) -> None:
         values[placed.row][c] = as_text(column.title)
         fills[(placed.row, c)] = styles.HEADER_FILL
     for r, row in enumerate(table.rows, start=placed.first):
+        emphasis = EMPHASIS_FILLS.get(table.emphasis.get(r - placed.first, ""))
         for c, (value, column) in enumerate(zip(row, table.columns)):
             values[r][c] = cell_value(value, column)
             if isinstance(value, Status):
                 fills[(r, c)] = styles.TONE_FILLS[value.tone]
+            elif emphasis:
+                fills[(r, c)] = emphasis
     if not table.rows and table.empty:
         values[placed.first][0] = as_text(table.empty)
     if placed.total is not None:

@@ -28,6 +28,8 @@ KINDS = (TEXT, INT, MONEY, PCT, DATE, LINK, STATUS)
 SUMMED = (INT, MONEY)
 #: tones of a status cell or a stamp: each renderer has one colour per tone
 GOOD, WARN, BAD, INFO = "good", "warn", "bad", "info"
+#: row emphasis in a table: a subtotal line of a form (bold, shaded) and a line left blank (grey)
+STRONG, MUTED = "strong", "muted"
 
 
 @dataclass(frozen=True)
@@ -107,14 +109,20 @@ class Table:
     #: list hints: an autofilter on the header, and freeze panes under it (with this many columns)
     filter: bool = False
     freeze_columns: int | None = None
-    #: print hint: start the table on a new page when it is not the first thing on the page,
-    #: so that a table shorter than a page is never split across two
-    keep_together: bool = False
+    #: print hint: start the table on a new page (its section title goes with it). Without it a
+    #: table shorter than a page still never splits: it moves to the next page when it does not fit
+    new_page: bool = False
+    #: row emphasis by body row index: STRONG (a form's subtotal line) or MUTED (a line left blank)
+    emphasis: dict[int, str] = field(default_factory=dict)
+    #: print hint: the height of every body row in points (room to sign by hand), else as the text needs
+    row_height: float | None = None
     media: Media = EVERYWHERE
 
     def __post_init__(self) -> None:
         width = len(self.columns)
         texts = [i for i, c in enumerate(self.columns) if c.kind == TEXT]
+        if any(tone not in (STRONG, MUTED) for tone in self.emphasis.values()):
+            raise ValueError(f"unknown row emphasis in {self.emphasis!r}")
         for row in self.rows:
             if len(row) != width:
                 raise ValueError(f"a row of {len(row)} cells in a table of {width} columns: {row!r}")
@@ -164,7 +172,9 @@ class Chart:
     """A native chart over the cells of one table of the same page.
 
     ``horizontal`` draws bars (categories listed top-down in table order), else columns;
-    ``rows`` limits the chart to a slice of the table's rows.
+    ``rows`` limits the chart to those body rows of the table, in table order (a refund row
+    with a negative amount, say, is left out rather than drawn as a bar pointing the other way).
+    Every category is labelled.
     """
 
     title: str
@@ -172,8 +182,12 @@ class Chart:
     categories: int
     series: Sequence[Series]
     horizontal: bool = False
-    rows: tuple[int, int] | None = None
+    rows: Sequence[int] | None = None
     media: Media = SHEET_ONLY
+
+    def plotted(self) -> list[int]:
+        """The body rows the chart draws."""
+        return sorted(self.rows) if self.rows is not None else list(range(len(self.table.rows)))
 
 
 @dataclass(frozen=True)
@@ -186,7 +200,12 @@ class SignOff:
 
 @dataclass
 class SignOffs:
+    """The sign-off block of a form: who signs (“某某工会经费审查委员会（盖章）”), one line per
+    signer, and the date line (“2026年1月15日”, or blanks to fill in by hand)."""
+
     lines: Sequence[SignOff]
+    signer: str = ""
+    date: str = ""
     media: Media = SHEET_ONLY
 
 
@@ -226,6 +245,9 @@ class PrintHints:
     fit_width: bool = True
     #: put the title in the printed page header instead of a row (for list sheets whose first row is the header)
     title_in_header: bool = False
+    #: repeat every row from the top of the page down to the first repeated table header on each
+    #: printed page (a receipt list: its title and distribution line stand above every page)
+    repeat_heading: bool = False
 
 
 @dataclass

@@ -6,7 +6,7 @@ from unionxl.core.audit import UNCONFIRMED
 from unionxl.core.rules import RuleSet
 from unionxl.reports.model import Column, Document, Line, Page, Table
 
-WIDTHS = (18, 30, 16, 40, 8, 8, 40)
+WIDTHS = (30, 16, 48, 8, 8, 40)
 
 
 def build_rule_list(ruleset: RuleSet, year: int | None = None) -> Document:
@@ -14,9 +14,9 @@ def build_rule_list(ruleset: RuleSet, year: int | None = None) -> Document:
     rows = []
     for rule in ruleset.rules:
         basis = rule.basis + (f"\n原文：“{rule.quote}”" if rule.quote else "") + (f"\n{rule.note}" if rule.note else "")
-        rows.append([rule.id, rule.title, rule.period, basis, "已核对" if rule.confirmed else UNCONFIRMED,
+        rows.append([rule.title, rule.period, basis, "已核对" if rule.confirmed else UNCONFIRMED,
                      "不通过" if rule.severity == "error" else "提示", rule.source])
-    table = Table([Column(h) for h in ("规则", "审核项目", "有效期", "依据", "核对", "级别", "来源")], rows,
+    table = Table([Column(h) for h in ("审核项目", "有效期", "依据", "核对", "级别", "来源")], rows,
                   repeat_header=True)
     lines = [Line.of(f"{f'{year}年度' if year else '各时期'}的标准：{'；'.join(ruleset.names)}")]
     lines += [Line.of(ruleset.notice)] if ruleset.notice else []

@@ -26,6 +26,8 @@ HEADER_FILL = "#DDEBF7"
 FORMULA_FILL = "#EDEDED"
 TOTAL_FILL = "#F2F2F2"
 NOTE_COLOR = "#595959"
+#: the text of a form line left blank (基层工会不填)
+MUTED_COLOR = "#808080"
 STAMP_COLOR = "#C00000"
 TONE_FILLS = {GOOD: "#C6EFCE", WARN: "#FFE699", BAD: "#F8CBAD", INFO: "#DDEBF7"}
 #: the terminal's colour per tone (rich markup)
@@ -37,9 +39,14 @@ NUMBER_FORMATS = {INT: "#,##0", MONEY: "#,##0.00", PCT: "0.0%", DATE: "yyyy-mm-d
 TITLE_HEIGHT = 28
 SIGN_OFF_HEIGHT = 24
 SIGN_OFF_BLANKS = "签字：______________________      日期：________年____月____日"
+#: a sign-off line of a block that carries its own date line
+SIGN_BLANK = "签字：______________________"
+#: the date line of a sign-off block to fill in by hand
+DATE_BLANKS = "________年____月____日"
 
-#: paper: A4 (xlsxwriter's paper code 9), margins in inches, page numbers in the footer
+#: paper: A4 (xlsxwriter's paper code 9, 210 × 297 mm in points), margins in inches, page numbers in the footer
 A4 = 9
+A4_POINTS = (595.3, 841.9)
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}
 FOOTER = "&C第 &P 页，共 &N 页"
 

@@ -18,7 +18,12 @@ from rich.text import Text
 
 from unionxl.contract.money import format_yuan
 from unionxl.files.ownership import shown
-from unionxl.reports.model import INT, MONEY, PCT, Document, Link, Note, Page, Paragraph, Section, Stamp, Status, Table
+from unionxl.reports.model import (
+    INT, MONEY, MUTED, PCT, STRONG, Document, Link, Note, Page, Paragraph, Section, Stamp, Status, Table
+)
+
+#: the terminal style of an emphasised table row
+EMPHASIS_STYLES = {STRONG: "bold", MUTED: "dim"}
 from unionxl.reports.styles import TONE_STYLES
 
 #: a table cell or a heading longer than this is shortened in the middle on screen
@@ -53,8 +58,9 @@ def rich_table(table: Table) -> RichTable:
         column = table.columns[i]
         justify = column.align or ("right" if column.kind in (INT, MONEY, PCT) else "left")
         out.add_column(column.title, overflow="fold", justify=justify)  # type: ignore[arg-type]
-    for row in table.rows:
-        out.add_row(*(cell_text(row[i], table.columns[i].kind) for i in columns))
+    for r, row in enumerate(table.rows):
+        out.add_row(*(cell_text(row[i], table.columns[i].kind) for i in columns),
+                    style=EMPHASIS_STYLES.get(table.emphasis.get(r, "")))
     return out
 
 

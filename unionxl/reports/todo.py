@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from unionxl.contract.schema import TODO_SHEET
 from unionxl.core.year.todo import Todo
+from unionxl.reports.heading import unit_line
 from unionxl.reports.model import LINK, Column, Document, Line, Link, Page, Table
 
 CHECKBOX = "□"
@@ -28,4 +29,5 @@ def build_todo(todo: Todo, union_name: str) -> Document:
     rows = [[i.group, i.kind, i.member_id, i.name, i.detail, Link(i.cell), CHECKBOX] for i in todo.items]
     table = Table(_columns(), rows,
                   empty=f"{todo.year}年{todo.month}月没有待办事项。", repeat_header=True)
-    return Document(title, [Page(sheet.title, title, sheet.widths, lines=[Line.of(note)], blocks=[table])])
+    lines = [unit_line(union_name, f"{todo.year}年{todo.month}月"), Line.of(note)]
+    return Document(title, [Page(sheet.title, title, sheet.widths, lines=lines, blocks=[table])])

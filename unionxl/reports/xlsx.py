@@ -16,14 +16,20 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from unionxl.contract.schema import column_letter
+from unionxl.contract.schema import column_letter, quote_sheet
 from unionxl.files.safeio import atomic_output
 from unionxl.reports import styles
-from unionxl.reports.layout import SIGN_OFF_COLUMNS, Placed, Plan, SectionTitle, Title, column_sum, line_spans, number, plan
-from unionxl.reports.model import (
-    DATE, STATUS, SUMMED, TEXT, Chart, Column, Document, Line, Link, Note, Page, Paragraph, SignOff, Stamp, Status,
-    Table
+from unionxl.reports.layout import (
+    SIGN_OFF_COLUMNS, Placed, Plan, SectionTitle, SignDate, Signer, SignLine, Title, column_sum, line_spans, number, plan
 )
+from unionxl.reports.model import (
+    DATE, MUTED, STATUS, STRONG, SUMMED, TEXT, Chart, Column, Document, Line, Link, Note, Page, Paragraph, Stamp,
+    Status, Table
+)
+
+#: the look of an emphasised table row: a form's subtotal line, a line left blank
+EMPHASIS = {STRONG: {"bold": True, "bg_color": styles.TOTAL_FILL},
+            MUTED: {"font_color": styles.MUTED_COLOR, "bg_color": styles.FORMULA_FILL}}
 
 
 class Formats:
@@ -96,7 +102,7 @@ class _PageWriter:
         tables = layout.tables()
         repeat = next((t for t in tables if t.part.repeat_header), None)
         if repeat is not None:
-            self.ws.repeat_rows(repeat.row)
+            self.ws.repeat_rows(0 if self.page.hints.repeat_heading else repeat.row, repeat.row)
         for t in tables:
             table: Table = t.part
             if table.filter:
@@ -133,10 +139,13 @@ class _PageWriter:
             self._table(placed)
         elif isinstance(part, Chart):
             self._chart(placed)
-        elif isinstance(part, SignOff):
-            self.ws.write_string(row, SIGN_OFF_COLUMNS[0], f"{part.role}：{part.name}",
-                                 f.get(bold=True, valign="vcenter"))
-            self.ws.write_string(row, SIGN_OFF_COLUMNS[1], styles.SIGN_OFF_BLANKS, f.get(valign="vcenter"))
+        elif isinstance(part, SignLine):
+            self.ws.write_string(row, SIGN_OFF_COLUMNS[0], part.label, f.get(bold=True, valign="vcenter"))
+            self.ws.write_string(row, SIGN_OFF_COLUMNS[1], part.blanks, f.get(valign="vcenter"))
+        elif isinstance(part, Signer):
+            self.ws.write_string(row, SIGN_OFF_COLUMNS[0], part.text, f.get(bold=True, valign="vcenter"))
+        elif isinstance(part, SignDate):
+            self.ws.write_string(row, SIGN_OFF_COLUMNS[1], part.text, f.get(valign="vcenter"))
 
     def _line(self, row: int, line: Line) -> None:
         spans = line_spans(len(line.parts), self.page.width)
@@ -153,27 +162,29 @@ class _PageWriter:
         head = f.get(bold=True, border=1, bg_color=styles.HEADER_FILL, align="center", valign="top", text_wrap=True)
         for c, column in enumerate(table.columns):
             ws.write_string(placed.row, c, column.title, head)
-        for r, values in enumerate(table.rows, start=placed.first):
+        for i, values in enumerate(table.rows):
+            extra = EMPHASIS.get(table.emphasis.get(i, ""), {})
             for c, (value, column) in enumerate(zip(values, table.columns)):
-                self._cell(r, c, value, column)
+                self._cell(placed.first + i, c, value, column, **extra)
         if not table.rows and table.empty:
             self._merged(placed.first, table.empty, f.cell(TEXT), 0, len(table.columns) - 1)
         if placed.total is not None:
             self._total(placed)
 
-    def _cell(self, row: int, col: int, value: object, column: Column) -> None:
+    def _cell(self, row: int, col: int, value: object, column: Column, **extra: object) -> None:
         ws = self.ws
         f = _Aligned(self.f, column.align)
         if value is None or value == "":
-            ws.write_blank(row, col, None, f.cell(column.kind))
+            ws.write_blank(row, col, None, f.cell(column.kind, **extra))
         elif isinstance(value, Status):
-            ws.write_string(row, col, value.text, f.cell(STATUS, bold=True, bg_color=styles.TONE_FILLS[value.tone]))
+            ws.write_string(row, col, value.text, f.cell(STATUS, **{**extra, "bold": True,
+                                                                     "bg_color": styles.TONE_FILLS[value.tone]}))
         elif isinstance(value, (str, Link)):
-            ws.write_string(row, col, str(value), f.cell(TEXT))
+            ws.write_string(row, col, str(value), f.cell(TEXT, **extra))
         elif column.kind == DATE:
-            ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), f.cell(DATE))  # type: ignore[arg-type]
+            ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), f.cell(DATE, **extra))  # type: ignore[arg-type]
         else:
-            ws.write_number(row, col, number(value, column.kind), f.cell(column.kind))  # type: ignore[arg-type]
+            ws.write_number(row, col, number(value, column.kind), f.cell(column.kind, **extra))  # type: ignore[arg-type]
 
     def _total(self, placed: Placed) -> None:
         table: Table = placed.part
@@ -196,19 +207,31 @@ class _PageWriter:
 
     def _chart(self, placed: Placed) -> None:
         chart: Chart = placed.part
-        source = placed.source
-        lo, hi = chart.rows or (0, len(chart.table.rows) - 1)
-        first, last = source.first + lo, source.first + hi
+        rows = [placed.source.first + r for r in chart.plotted()]
         xl = self.wb.add_chart({"type": "bar" if chart.horizontal else "column"})
-        name = self.page.name
         for s in chart.series:
-            xl.add_series({"name": s.name, "categories": [name, first, chart.categories, last, chart.categories],
-                           "values": [name, first, s.column, last, s.column], "fill": {"color": s.color}})
+            xl.add_series({"name": s.name, "categories": self._cells(rows, chart.categories),
+                           "values": self._cells(rows, s.column), "fill": {"color": s.color}})
         xl.set_title({"name": chart.title})
+        # every category labelled (interval 1), small enough to fit; a bar chart's category axis is its
+        # y axis: reversed, the bars read top-down in table order, and the value axis stays at the bottom
+        labels = {"interval_unit": 1, "num_font": {"size": 8}}
         if chart.horizontal:
-            # a bar chart's category axis is its y axis: reversed, the bars read top-down in table order,
-            # and the value axis stays at the bottom
-            xl.set_y_axis({"reverse": True, "crossing": "max", "interval_unit": 1, "num_font": {"size": 8}})
+            xl.set_y_axis({"reverse": True, "crossing": "max", **labels})
+        else:
+            xl.set_x_axis(labels)
         xl.set_size(styles.CHART_SIZE)
         xl.set_legend({"position": "bottom"})
         self.ws.insert_chart(placed.row, 0, xl)
+
+    def _cells(self, rows: list[int], col: int) -> str:
+        """A chart range over *rows* of one column: one area per run of consecutive rows."""
+        letter, runs = column_letter(col), []
+        for r in rows:
+            if runs and runs[-1][1] == r - 1:
+                runs[-1][1] = r
+            else:
+                runs.append([r, r])
+        sheet = quote_sheet(self.page.name)
+        areas = [f"{sheet}!${letter}${a + 1}" + (f":${letter}${b + 1}" if b > a else "") for a, b in runs]
+        return "=" + (areas[0] if len(areas) == 1 else f"({','.join(areas)})")

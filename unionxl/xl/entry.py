@@ -49,8 +49,9 @@ def _check_budget(book: xw.Book) -> str:
 
 
 def _summarize(book: xw.Book) -> str:
-    summary = summarize(require(read_book(book), SUMMARY))
-    write_document(book, build_summary(summary, draft(summary), book.name))
+    core = require(read_book(book), SUMMARY)
+    summary = summarize(core)
+    write_document(book, build_summary(summary, draft(summary), book.name, settings=core.settings.values))
     return f"年度汇总已写入“{SUMMARY_SHEET.title}”。"
 
 
