@@ -79,6 +79,27 @@ def test_template_renders_to_pdf_with_chinese_text(soffice: str, template: Path,
     assert "CID" in fonts or "Noto" in fonts
 
 
+def test_master_prints_the_rows_in_use_two_pages_across(soffice: str, demo_book: tuple[Path, Demo],
+                                                       tmp_path: Path) -> None:
+    """LibreOffice prints 会员台账's print area (not its 2,000 prepared formula rows), each band of
+    rows on two pages side by side that both start with 会员编号 and 姓名."""
+    import math
+
+    from unionxl.master.template import PRINT_HEADROOM
+
+    pdf = convert(demo_book[0], "pdf", tmp_path / "pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    members = [p for p in pages if p.strip().startswith("会员台账")]
+    first, second = [p for p in members if "性别" in p], [p for p in members if "12月" in p]
+    rows = len(demo_book[1].rows["members"]) + PRINT_HEADROOM
+    assert len(first) == len(second) and len(members) == 2 * len(first)
+    assert len(first) <= math.ceil(rows / 30)  # at least 30 rows a page; all 2,000 rows would be 50+ pages
+    assert all("会员编号" in p and "姓名" in p for p in members)
+    last = demo_book[1].rows["members"][-1]["name"]
+    assert sum(last in p for p in members) == 2  # the last member prints, on both halves
+
+
 def test_balance_block_recalculates_to_the_rule_figures(soffice: str, demo_book: tuple[Path, Demo], tmp_path: Path) -> None:
     from python_calamine import CalamineWorkbook
 

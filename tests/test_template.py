@@ -58,20 +58,42 @@ def test_formulas_cover_each_sheets_whole_capacity(template: Path) -> None:
             assert ws[f"{letter}{sheet.last_row}"].fill.fgColor.rgb == ws[f"{letter}2"].fill.fgColor.rgb != "00000000"
 
 
-def test_print_area_follows_the_rows_in_use(template: Path) -> None:
-    """The formula rows prepared to capacity would print as empty pages: the sheets with
-    formulas print the rows counted in their required columns (a formula print area, for
-    Excel; openpyxl and LibreOffice do not evaluate it)."""
-    import re
-    import zipfile
+def test_print_area_follows_the_rows_in_use(template: Path, demo_book) -> None:
+    """The formula rows prepared to capacity would print as empty pages: the sheets with formulas
+    print a fixed area (LibreOffice ignores one defined by a formula), the rows written and
+    PRINT_HEADROOM more, extra columns and 经费预算's balance block included."""
+    from unionxl.contract.schema import BALANCE_LEFT_COL, BALANCE_VALUES
+    from unionxl.master.template import PRINT_HEADROOM
 
-    names = zipfile.ZipFile(template).read("xl/workbook.xml").decode()
-    areas = dict(re.findall(r'<definedName name="_xlnm.Print_Area" localSheetId="(\d+)">([^<]+)<', names))
-    titles = [GUIDE_TITLE, *(s.title for s in INPUT_SHEETS)]
-    assert {titles[int(i)] for i in areas} == {s.title for s in INPUT_SHEETS if s.formula_columns}
-    members = areas[str(titles.index(MEMBERS.title))]
-    assert members.startswith("OFFSET('会员台账'!$A$1,0,0,MAX(1,COUNTA('会员台账'!$A:$A),")
-    assert members.endswith(f"MAX({len(MEMBERS.columns)},0+COUNTA('会员台账'!$1:$1)))")
+    for book, members in ((template, 0), (demo_book[0], len(demo_book[1].rows["members"]))):
+        wb = openpyxl.load_workbook(book)
+        areas = {ws.title: ws.print_area for ws in wb.worksheets if ws.print_area}
+        assert set(areas) == {s.title for s in INPUT_SHEETS if s.formula_columns}
+        assert areas[MEMBERS.title] == f"'会员台账'!$A$1:${column_letter(len(MEMBERS.columns) - 1)}${members + PRINT_HEADROOM + 1}"
+        assert areas[BUDGET.title] == (f"'经费预算'!$A$1:${column_letter(BALANCE_LEFT_COL + len(BALANCE_VALUES))}"
+                                       f"${len(BUDGET_TREE) + PRINT_HEADROOM + 1}")
+
+
+def test_master_prints_like_a_ledger(template: Path) -> None:
+    """Every input sheet prints its grid and its header row on every page; 会员台账 goes landscape,
+    two pages across with 会员编号 and 姓名 repeated; 使用说明's column fits portrait A4 even as
+    LibreOffice measures columns (about 1.3 times Excel's width with a CJK default font)."""
+    from unionxl.master.template import _GUIDE_WIDTH
+    from unionxl.reports import styles
+    from unionxl.reports.layout import column_points
+
+    wb = openpyxl.load_workbook(template)
+    for sheet in INPUT_SHEETS:
+        ws = wb[sheet.title]
+        assert ws.print_options.gridLines and ws.print_title_rows == "$1:$1", sheet.title
+    members = wb[MEMBERS.title]
+    assert members.page_setup.orientation == "landscape" and members.print_title_cols == "$A:$B"
+    assert (members.page_setup.fitToWidth, members.page_setup.fitToHeight) == (2, 0)
+    guide = wb[GUIDE_TITLE]
+    assert not guide.print_options.gridLines
+    printable = styles.A4_POINTS[0] - (styles.MARGINS["left"] + styles.MARGINS["right"]) * 72
+    assert column_points(_GUIDE_WIDTH) * 1.3 < printable
+
 
 
 def test_budget_is_prefilled_with_the_category_tree(template: Path) -> None:

@@ -27,6 +27,8 @@ from unionxl.contract.schema import (
 )
 
 Row = Mapping[str, object]
+#: blank rows the print area of a sheet with prepared formula rows keeps under the rows written
+PRINT_HEADROOM = 50
 
 #: a column the contract does not know (a 电话 column the treasurer added): its header title and
 #: one value per data row, written always as values — text as text, never as a formula
@@ -78,6 +80,9 @@ GUIDE_LINES: tuple[str, ...] = (
     "请不要改动工作表名称和第一行表头，可以在表格下方继续添加行。"
     f"会员台账的公式和下拉列表预留到第 {MEMBERS.last_row} 行，经费预算到第 {BUDGET.last_row} 行；"
     "超出时请选中最后一行的灰色公式单元格向下填充。",
+    f"打印：会员台账和经费预算的打印区域是生成本文件时已填写的行及其下 {PRINT_HEADROOM} 行（预留的空公式行不打印）；"
+    "添加的行超出打印区域时，请选中要打印的区域，在“页面布局 → 打印区域 → 设置打印区域”中重新设定。"
+    "会员台账横向打印，左右两页宽，每页左侧都有会员编号和姓名。",
     "",
     "【校验与汇总】",
     "在命令行运行：unionxl validate 本文件.xlsx --report 校验结果.xlsx。unionxl 只读取本文件，不会修改它。",
@@ -87,7 +92,7 @@ GUIDE_LINES: tuple[str, ...] = (
 )
 
 
-_GUIDE_WIDTH = 100
+_GUIDE_WIDTH = 78
 #: the empty row under the guide's title that holds the buttons of an .xlsm master
 BUTTON_ROW = 1
 
@@ -156,6 +161,7 @@ def write_master(
         for sheet in INPUT_SHEETS[1:]:
             ws = _write_sheet(workbook, formats, sheet, rows.get(sheet.key, ()))
             _write_extra_columns(ws, formats, sheet, extras.get(sheet.key, ()))
+            _print_rows_in_use(ws, sheet, len(rows.get(sheet.key, ())), len(extras.get(sheet.key, ())))
         if macros:
             _add_macros(workbook, guide, formats)
         workbook.close()
@@ -188,7 +194,20 @@ def _button_lines() -> list[str]:
 
 
 def _setup_page(ws: Worksheet, title: str, landscape: bool = True) -> None:
+    """A4 with the sheet's name in the page header; the grid prints (the ruled lines of a paper ledger)."""
     styles.setup_page(ws, landscape, title)
+    ws.hide_gridlines(0)
+
+
+def _split_members(ws: Worksheet) -> None:
+    """会员台账 prints legibly: its 25 columns squeezed onto one page came out at about 6 pt.
+
+    Landscape, fitted to two pages across (each app scales by its own measure of the columns:
+    100 % in Excel, about 83 % in LibreOffice, whose CJK default font makes columns wider), with
+    会员编号 and 姓名 repeated at the left of every page. Pages run down, then over.
+    """
+    ws.fit_to_pages(2, 0)
+    ws.repeat_columns(0, 1)
 
 
 def _write_guide(workbook: Workbook, formats: _Formats, extra: list[str]) -> Worksheet:
@@ -199,7 +218,7 @@ def _write_guide(workbook: Workbook, formats: _Formats, extra: list[str]) -> Wor
         bold = line.startswith("【")
         ws.write_string(i, 0, line, formats.get(bold=bold, text_wrap=True))
         ws.set_row(i, row_height([line], [_GUIDE_WIDTH]))
-    _setup_page(ws, GUIDE_TITLE, landscape=False)
+    styles.setup_page(ws, False, GUIDE_TITLE)
     ws.hide_gridlines(2)
     return ws
 
@@ -312,30 +331,32 @@ def _write_sheet(workbook: Workbook, formats: _Formats, sheet: Sheet, rows: Sequ
     _add_validations(ws, sheet, last)
     if sheet is BUDGET:
         _write_budget_balance(ws, formats)
-    _setup_page(ws, sheet.title)
-    _print_rows_in_use(workbook, sheet)
+    if sheet is MEMBERS:
+        _setup_page(ws, sheet.title)
+        _split_members(ws)
+    else:
+        _setup_page(ws, sheet.title)
     return ws
 
 
-def _print_rows_in_use(workbook: Workbook, sheet: Sheet) -> None:
-    """A print area that grows with the rows in use, so the formula rows prepared up to the
-    sheet's capacity do not print as pages of empty grey rows.
+def _print_rows_in_use(ws: Worksheet, sheet: Sheet, written: int, extra_columns: int) -> None:
+    """A fixed print area over the rows written and :data:`PRINT_HEADROOM` blank rows, so that the
+    formula rows prepared down to the sheet's capacity do not print as pages of empty grey rows.
 
-    Excel evaluates a Print_Area defined by a formula (OFFSET over the filled rows, and the
-    columns up to the last added column, counted by the header row); LibreOffice ignores it
-    and prints every prepared row, as it would without it.
+    Fixed, because LibreOffice (and so WPS files that pass through it) ignores a print area
+    defined by a formula (OFFSET … COUNTA) and printed all 2,000 prepared rows (31 pages for
+    the empty template); Excel and LibreOffice both print a fixed area. Rows added beyond it
+    print after 页面布局 → 打印区域 is set again (使用说明 says so).
     """
     if not sheet.formula_columns:
         return
-    title = quote_sheet(sheet.title)
-    filled = ",".join(f"COUNTA({title}!${L}:${L})" for L in
-                      (column_letter(sheet.index(c.key)) for c in sheet.input_columns if c.required))
-    rows, columns = 1, len(sheet.columns)
+    last_row, last_col = written + PRINT_HEADROOM, len(sheet.columns) - 1
     if sheet is BUDGET:  # the balance block beside the table
-        rows, columns = BALANCE_TOP_ROW + len(BALANCE_LINES) + 2, BALANCE_LEFT_COL + len(BALANCE_VALUES) + 1
-    added = f"{extra_column_start(sheet) - len(sheet.columns)}+COUNTA({title}!$1:$1)"
-    workbook.define_name(f"{title}!_xlnm.Print_Area",
-                         f"=OFFSET({title}!$A$1,0,0,MAX({rows},{filled}),MAX({columns},{added}))")
+        last_row = max(last_row, BALANCE_TOP_ROW + len(BALANCE_LINES) + 1)
+        last_col = BALANCE_LEFT_COL + len(BALANCE_VALUES)
+    if extra_columns:
+        last_col = extra_column_start(sheet) + extra_columns - 1
+    ws.print_area(0, 0, min(last_row, sheet.capacity), last_col)
 
 
 def _add_validations(ws: Worksheet, sheet: Sheet, last_row: int) -> None:
