@@ -70,6 +70,8 @@ def test_every_command_help_is_chinese_and_names_every_option(name: str) -> None
     assert result.stdout.startswith(f"用法：unionxl {name} ")
     assert "显示本帮助并退出" in result.stdout
     assert "默认：）" not in result.stdout and "默认：；" not in result.stdout  # an empty default says nothing
+    # the app adds “（可多次使用）”, ranges and defaults to an option's help: never said twice
+    assert not re.search(r"（([^（）]+)）.*（\1）|可多次使用.*可多次使用", result.stdout), result.stdout
     command = _commands()[name]
     for param in command.params:
         if param.param_type_name == "option":
@@ -93,13 +95,21 @@ def test_every_command_refuses_an_unknown_flag_in_chinese(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(_commands()))
 def test_every_required_argument_is_asked_for_in_chinese(name: str) -> None:
     required = [p for p in _commands()[name].params if p.required]
-    result = runner.invoke(app, [name])
-    if not required:  # demo, rules: nothing to ask for; they run
+    if not required:  # demo, rules, serve: nothing to ask for; they would run (serve would start serving)
         return
+    result = runner.invoke(app, [name])
     assert result.exit_code == 2
     line = result.stderr.strip()
     _assert_chinese(line)
     assert "\n" not in line and "缺少" in line
+
+
+def test_a_port_out_of_range_is_a_usage_error() -> None:
+    """Not a server that fails to bind with the socket library's English."""
+    result = runner.invoke(app, ["serve", "--port", "70000"])
+    assert result.exit_code == 2
+    _assert_chinese(result.stderr)
+    assert "1 到 65535" in result.stderr
 
 
 def test_no_command_prints_rich_markup() -> None:

@@ -271,8 +271,11 @@ def test_rules_command_for_a_year_lists_the_rules_in_force() -> None:
         return stdout.split("┏")[0].replace("\n", "")
 
     old, new = heading("2018"), heading("2026")
-    assert old.startswith("2018年度的标准：") and "2018年1月1日起执行" in old and "十项措施" not in old
-    assert new.startswith("2026年度的标准：") and "闽工〔2018〕158号" in new and "十项措施" in new
+    # titled by the province and the year, then the 适用地区/年度/金额单位 line, then the packs
+    assert old.startswith("福建2018年度工会经费审核标准适用地区：福建    2018年度    金额单位：元2018年度的标准：")
+    assert "2018年1月1日起执行" in old and "十项措施" not in old
+    assert new.startswith("福建2026年度工会经费审核标准") and "2026年度的标准：" in new
+    assert "闽工〔2018〕158号" in new and "十项措施" in new
     caps = {y: [r.params["limit"] for r in resolve("福建", y).rules if r.id == "cap-holiday-year"] for y in (2018, 2026)}
     assert caps == {2018: [130000], 2026: [180000]}
 

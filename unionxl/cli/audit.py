@@ -29,7 +29,7 @@ from unionxl.contract.schema import YEAR_FIRST, YEAR_LAST
 @_guarded
 def check_budget(
     book: Annotated[Path, typer.Argument(help="主工作簿（.xlsx）")],
-    rules: Annotated[list[Path] | None, typer.Option("--rules", help="追加本单位或上级工会的规则包（TOML），可多次使用")] = None,
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="追加本单位或上级工会的规则包（TOML）")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
     report: Annotated[Path | None, typer.Option("--report", help="把预算审核表写入一个新的工作簿")] = None,
     force: Force = False,
@@ -80,5 +80,5 @@ def list_rules(
     from unionxl.reports.terminal import print_document
 
     ruleset = _rule_errors_as_unusable(lambda: resolve(province, year, rules or [], history=year is None))
-    print_document(out, build_rule_list(ruleset, year))
+    print_document(out, build_rule_list(ruleset, year, province))
     return EXIT_OK

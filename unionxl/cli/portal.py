@@ -166,7 +166,7 @@ def serve(
     data: DataOption = Path("unionxl-portal"),
     db: DbOption = None,
     host: Annotated[str, typer.Option("--host", help="监听地址（部署在反向代理后面时保持 127.0.0.1）")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="应用进程数")] = 1,
     max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, help="单个文件的大小上限（MB）")] = 20,
     jobs: Annotated[int, typer.Option("--jobs", min=0, help="每个应用进程同时校验的文件数（默认等于 CPU 核数）")] = 0,
@@ -195,6 +195,7 @@ def serve(
     os.environ.update(config.to_env())
     from unionxl.portal.db import Database
 
+    config.data.mkdir(parents=True, exist_ok=True)  # the default SQLite database lives in it
     Database(config.db_url).dispose()  # the schema exists before the workers race to make it
     err.print(f"提交平台已启动：http://{host}:{port}/ （数据目录 {config.data}；按 Ctrl+C 停止）")
     uvicorn.run("unionxl.portal.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
