@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from tests.corpus import CASES, Case
 from unionxl.cli import app
+from unionxl.contract.findings import RULE_TITLES
 
 runner = CliRunner()
 
@@ -41,8 +42,11 @@ def test_case_outcome(case: Case, tmp_path: Path) -> None:
     payload = json.loads(result.stdout)
     found = {(f["rule"], f["cell"]) for f in payload["findings"]}
     assert case.findings <= found, found
+    # every rule that fired has its Chinese title, and the report shows that title, never the id
+    assert {rule for rule, _ in found} <= set(RULE_TITLES), {rule for rule, _ in found} - set(RULE_TITLES)
     if not case.findings:
         assert payload["counts"]["error"] == payload["counts"]["warning"] == 0, found
     # whatever the workbook held, the report holds it as text, never as a formula
     ws = openpyxl.load_workbook(report)["校验结果"]
     assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
+    assert not {cell.value for row in ws.iter_rows() for cell in row} & {rule for rule, _ in found}

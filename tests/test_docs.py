@@ -29,5 +29,6 @@ def test_every_rule_has_a_chinese_title() -> None:
 
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", (ROOT / "docs" / "findings.md").read_text(encoding="utf-8"), re.M))
     assert _emitted_rules() | documented <= set(RULE_TITLES), (_emitted_rules() | documented) - set(RULE_TITLES)
+    assert set(RULE_TITLES) <= _emitted_rules(), set(RULE_TITLES) - _emitted_rules()  # no title of a rule gone
     assert all(re.fullmatch(r"[\u4e00-\u9fff（）、]+", title) for title in RULE_TITLES.values())
     assert len(set(RULE_TITLES.values())) == len(RULE_TITLES)  # two rules never read alike

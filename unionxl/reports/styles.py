@@ -50,8 +50,9 @@ A4_POINTS = (595.3, 841.9)
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}
 FOOTER = "&C第 &P 页，共 &N 页"
 
-#: chart size in pixels, and the rows it takes below its anchor
-CHART_SIZE = {"width": 760, "height": 330}
+#: chart size in pixels, and the rows it takes below its anchor: 16 rows of the default 20 pixels
+#: (15 pt) hold it, so that a note right under a chart is not covered by it
+CHART_SIZE = {"width": 760, "height": 310}
 CHART_ROWS = 16
 
 #: the fixed creation date of every file unionxl writes, so that the same input gives the same bytes

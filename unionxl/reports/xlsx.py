@@ -81,6 +81,8 @@ class _PageWriter:
         self.wb, self.f, self.page = wb, formats, page
         self.ws: Worksheet = wb.add_worksheet(page.name)
         self.last = page.width - 1
+        #: the next hidden column right of the page a chart may gather its cells into
+        self.spare = page.width
 
     def write(self) -> None:
         page, ws = self.page, self.ws
@@ -208,13 +210,20 @@ class _PageWriter:
     def _chart(self, placed: Placed) -> None:
         chart: Chart = placed.part
         rows = [placed.source.first + r for r in chart.plotted()]
+        columns = [chart.categories, *(s.column for s in chart.series)]
         xl = self.wb.add_chart({"type": "bar" if chart.horizontal else "column"})
+        if rows == list(range(rows[0], rows[-1] + 1)):
+            ranges = {c: self._range(rows[0], rows[-1], c) for c in columns}
+        else:  # rows left out (a refund): the plotted cells gathered into one contiguous block
+            ranges = self._gathered(placed, rows, columns)
+            xl.show_hidden_data()
         for s in chart.series:
-            xl.add_series({"name": s.name, "categories": self._cells(rows, chart.categories),
-                           "values": self._cells(rows, s.column), "fill": {"color": s.color}})
+            xl.add_series({"name": s.name, "categories": ranges[chart.categories], "values": ranges[s.column],
+                           "fill": {"color": s.color}})
         xl.set_title({"name": chart.title})
-        # every category labelled (interval 1), small enough to fit; a bar chart's category axis is its
-        # y axis: reversed, the bars read top-down in table order, and the value axis stays at the bottom
+        # every category labelled (interval 1), small enough to fit. xlsxwriter's y axis of a bar
+        # chart is its category axis: reversed, the bars read top-down in table order, and the value
+        # axis crosses at the last category, so it stays at the bottom and reads 0 → max
         labels = {"interval_unit": 1, "num_font": {"size": 8}}
         if chart.horizontal:
             xl.set_y_axis({"reverse": True, "crossing": "max", **labels})
@@ -224,14 +233,24 @@ class _PageWriter:
         xl.set_legend({"position": "bottom"})
         self.ws.insert_chart(placed.row, 0, xl)
 
-    def _cells(self, rows: list[int], col: int) -> str:
-        """A chart range over *rows* of one column: one area per run of consecutive rows."""
-        letter, runs = column_letter(col), []
-        for r in rows:
-            if runs and runs[-1][1] == r - 1:
-                runs[-1][1] = r
-            else:
-                runs.append([r, r])
-        sheet = quote_sheet(self.page.name)
-        areas = [f"{sheet}!${letter}${a + 1}" + (f":${letter}${b + 1}" if b > a else "") for a, b in runs]
-        return "=" + (areas[0] if len(areas) == 1 else f"({','.join(areas)})")
+    def _range(self, first: int, last: int, col: int) -> str:
+        letter = column_letter(col)
+        return f"={quote_sheet(self.page.name)}!${letter}${first + 1}:${letter}${last + 1}"
+
+    def _gathered(self, placed: Placed, rows: list[int], columns: list[int]) -> dict[int, str]:
+        """A chart that leaves table rows out draws from references to its cells (``=A87``) in
+        hidden columns right of the page, one contiguous range per column: a chart over a
+        several-area range has no cached values, and viewers that do not recalculate draw nothing.
+        """
+        chart: Chart = placed.part
+        ranges = {}
+        for col in columns:
+            spare, kind = self.spare, chart.table.columns[col].kind
+            self.spare += 1
+            self.ws.set_column(spare, spare, None, None, {"hidden": True})
+            for k, r in enumerate(rows):
+                value = chart.table.rows[r - placed.source.first][col]
+                cached = number(value, kind) if isinstance(value, int) else str(value)
+                self.ws.write_formula(placed.row + k, spare, f"={column_letter(col)}{r + 1}", None, cached)
+            ranges[col] = self._range(placed.row, placed.row + len(rows) - 1, spare)
+        return ranges
