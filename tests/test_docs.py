@@ -32,3 +32,11 @@ def test_every_rule_has_a_chinese_title() -> None:
     assert set(RULE_TITLES) <= _emitted_rules(), set(RULE_TITLES) - _emitted_rules()  # no title of a rule gone
     assert all(re.fullmatch(r"[\u4e00-\u9fff（）、]+", title) for title in RULE_TITLES.values())
     assert len(set(RULE_TITLES.values())) == len(RULE_TITLES)  # two rules never read alike
+
+
+def test_findings_md_names_each_rule_as_the_reports_do() -> None:
+    """A treasurer looks up the name she read in 校验结果: docs/findings.md gives it beside each id."""
+    from unionxl.contract.findings import RULE_TITLES
+
+    rows = re.findall(r"^\| `([a-z-]+)` \| ([^|]+) \|", (ROOT / "docs" / "findings.md").read_text(encoding="utf-8"), re.M)
+    assert dict(rows) == RULE_TITLES
