@@ -6,7 +6,7 @@ cannot be used), explained in one Chinese line on stderr, never a traceback. ``a
 holds the shared plumbing; each module beside it registers one group of commands.
 """
 
-from unionxl.cli import audit, bureau, portal, reports, setup, workbook, year  # noqa: F401  (register the commands)
+from unionxl.cli import audit, bureau, package, portal, reports, setup, workbook, year  # noqa: F401  (register the commands)
 from unionxl.cli.app import app
 
 
