@@ -61,6 +61,14 @@ Sub UnionxlNewYear()
 failed:
     UxFailed Err.Number, Err.Description
 End Sub
+
+Sub UnionxlPackage()
+    On Error GoTo failed
+    If UxReady() Then RunPython "import unionxl.xl as ux; ux.package_book()"
+    Exit Sub
+failed:
+    UxFailed Err.Number, Err.Description
+End Sub
 ' --- end of the buttons ---
 
 Private Function UxReady() As Boolean

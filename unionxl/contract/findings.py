@@ -67,6 +67,10 @@ RULE_TITLES: dict[str, str] = {
     "voucher-missing": "凭证号无对应支出",
     "voucher-amount-mismatch": "慰问金额与凭证不符",
     "dues-journal-mismatch": "会费与收支明细不符",
+    "juesuan-tables-mismatch": "决算两表不符",
+    "juesuan-unplaced": "收支未归入决算行",
+    "juesuan-negative-balance": "年末结转结余为负数",
+    "juesuan-blank-line": "记在基层工会不填的科目",
 }
 #: what a finding whose id is not in the catalogue is called (never its id)
 OTHER_RULE_TITLE = "其他问题"

@@ -300,6 +300,8 @@ MACRO_BUTTONS: tuple[Button, ...] = (
     Button("年度汇总", "UnionxlSummary", "summarize_book", "写入“年度汇总”和年度工作总结草稿"),
     Button("本月待办", "UnionxlTodo", "todo_book", "写入“本月待办”：生日、高龄慰问、活动、欠缴会费、缺凭证号"),
     Button("新年度", "UnionxlNewYear", "new_year_book", "在同一文件夹生成下一年度的工作簿，本工作簿不变"),
+    Button("上报材料", "UnionxlPackage", "package_book",
+           "在同一文件夹生成“上报材料”文件夹：决算表、经审审查报告、慰问签收表、年度汇总、预算审核、校验结果，本工作簿不变"),
 )
 #: The xlwings.conf sheet of an .xlsm master (key in A, value in B, from row 1). Only keys
 #: with a value: a key left empty here would override the add-in's own setting with "".

@@ -216,7 +216,7 @@ def final_accounts(book: Book) -> FinalAccounts:
     budget_sum: dict[str, int] = defaultdict(int)
     actual_sum: dict[str, int] = defaultdict(int)
     basic_sum: dict[str, int] = defaultdict(int)
-    unplaced: list[str] = []
+    unplaced: list[tuple[str, str]] = []  # (收支, the 收支明细 cell of its 科目)
 
     def target(category: str, direction: str) -> Spec | None:
         spec, own = _category_line(category, direction, level1_of.get((category, direction), ""), by_code)
@@ -233,7 +233,7 @@ def final_accounts(book: Book) -> FinalAccounts:
             continue
         spec = target(r.category, r.direction)
         if spec is None:
-            unplaced.append(JOURNAL.title + "!" + book[JOURNAL.key].ref("category", row))
+            unplaced.append((r.direction, book[JOURNAL.key].cell("category", row)))
             continue
         actual_sum[spec.label] += int(r.amount)
         known = CATEGORIES.get(r.category)
@@ -284,7 +284,8 @@ def detail_cell(accounts: FinalAccounts, line: Line) -> str:
     return f"{DETAIL_SHEET}!{DETAIL_TOTAL_COLUMN}{FIRST_LINE_ROW + line.no - first}"
 
 
-def checks(accounts: FinalAccounts, sides: dict[str, dict[str, int]], unplaced: list[str], book: Book) -> list[Finding]:
+def checks(accounts: FinalAccounts, sides: dict[str, dict[str, int]], unplaced: list[tuple[str, str]],
+           book: Book) -> list[Finding]:
     """The notice's own check (the 总表's expenditure lines equal the 明细表's), the totals against
     收支明细 (totals.balances), and amounts on lines a base union leaves blank."""
     out: list[Finding] = []
@@ -299,12 +300,13 @@ def checks(accounts: FinalAccounts, sides: dict[str, dict[str, int]], unplaced: 
         line = accounts.line(label)
         journal = sides["actual"][key]
         if line.actual != journal:
-            where = "、".join(unplaced[:3]) + (f" 等 {len(unplaced)} 处" if len(unplaced) > 3 else "")
+            cells = [cell for side, cell in unplaced if side == direction]
+            where = "、".join(cells[:3]) + (f" 等 {len(cells)} 处" if len(cells) > 3 else "")
             out.append(Finding(
                 "juesuan-unplaced", ERROR, TOTAL_SHEET, total_cell(line),
                 f"“{label}”为 {_yuan(line.actual)} 元，收支明细的{direction}合计为 {_yuan(journal)} 元，"
                 f"相差 {_yuan(journal - (line.actual or 0))} 元未能归入决算行" + (f"（{where}）" if where else ""),
-                "这些行的科目不在经费预算的科目中，或与收支方向不符；请按校验结果改正科目"))
+                "这些行的科目不在经费预算的科目中、与收支方向不符，或是基层工会不填的科目；请按校验结果改正科目"))
     closing = accounts.line(CLOSING_LINE)
     if (closing.actual or 0) < 0:
         out.append(Finding("juesuan-negative-balance", WARNING, TOTAL_SHEET, total_cell(closing),

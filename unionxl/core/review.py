@@ -8,7 +8,6 @@ Structure after three real reports and the research's template, docs/year-end-pa
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -70,8 +69,6 @@ class Review:
     active: int
     retired: int
     vouchers: int
-    first_date: dt.date | None
-    last_date: dt.date | None
     income: list[Share]
     expense: list[Share]
     dues_expected: int
@@ -80,6 +77,8 @@ class Review:
     visit_amount: int
     #: the 决算's lines of level 1 (those a report names), income then expenditure
     execution: list[Execution]
+    #: the expenditure lines (sub-items included) whose actual exceeds their budget
+    overspent: list[Execution]
     #: totals.balances(book): {"budget"|"actual": {"income", "opening", "expense", "closing"}}
     balance: dict[str, dict[str, int]]
     audit_counts: dict[str, int]
@@ -130,22 +129,22 @@ def review(book: Book, summary: Summary, accounts: FinalAccounts, audit: Audit,
            validation: ValidationResult) -> Review:
     sides = balances(book)
     journal = book[JOURNAL.key].data
-    dates = journal["date"].dropna()
     vouchers = journal["voucher"].replace("", pd.NA).dropna().nunique()
     status = summary.members["by_status"]
     execution = [Execution(x.label, x.spec.direction, int(x.budget or 0), int(x.actual or 0))
                  for x in accounts.lines
                  if x.spec.depth == 1 and x.spec.role in (FILL, SUM) and (x.budget or x.actual)]
+    overspent = [Execution(x.label, EXPENSE, int(x.budget or 0), int(x.actual or 0)) for x in accounts.expense_lines
+                 if x.spec.role == FILL and (x.actual or 0) > (x.budget or 0)]
     problems = _audit_problems(audit) + _validation_problems(validation.findings + accounts.findings)
     return Review(
         union_name=accounts.union_name, year=accounts.year,
         members=int(summary.members["total"]), active=int(status[STATUS_ACTIVE]), retired=int(status[STATUS_RETIRED]),
         vouchers=int(vouchers),
-        first_date=dates.min().date() if len(dates) else None, last_date=dates.max().date() if len(dates) else None,
         income=_shares(accounts, INCOME, sides["actual"]["income"]),
         expense=_shares(accounts, EXPENSE, sides["actual"]["expense"]),
         dues_expected=int(summary.dues["expected_fen"]), dues_paid=int(summary.dues["paid_fen"]),
         visits=int(summary.condolences["visits"]), visit_amount=int(summary.condolences["amount_fen"]),
-        execution=execution, balance=sides, audit_counts=audit.counts, validation_counts=validation.counts, accounts_findings=len(accounts.findings),
+        execution=execution, overspent=overspent, balance=sides, audit_counts=audit.counts, validation_counts=validation.counts, accounts_findings=len(accounts.findings),
         problems=problems,
     )

@@ -44,7 +44,7 @@ def _list(shares: list[Share], what: str) -> str:
 
 
 def _basic(r: Review, year: str) -> Section:
-    scope = (f"{day(r.first_date)}至{day(r.last_date)}" if r.first_date and r.last_date else "本年度")
+    scope = f"{r.year}年1月1日至{r.year}年12月31日" if r.year else "本年度"
     return Section("一、基本情况", [Paragraph(
         f"本工会现有会员{r.members}人，其中在职{r.active}人、退休{r.retired}人。{year}年度经费预算经工会委员会审议通过"
         f"（审议日期：{BLANK}）。本次审查的范围为{scope}的经费收支，收支明细共{r.vouchers}张凭证。")])
@@ -69,7 +69,7 @@ def _execution(r: Review) -> Section:
     expense_budget, expense = r.side(EXPENSE)
     text = (f"收入预算{yuan(income_budget)}，实际收入{yuan(income)}，完成{pct(income / income_budget if income_budget else None)}；"
             f"支出预算{yuan(expense_budget)}，实际支出{yuan(expense)}，执行{pct(expense / expense_budget if expense_budget else None)}。")
-    over = [e for e in r.execution if e.direction == EXPENSE and e.actual > e.budget]
+    over = r.overspent
     if over:
         text += "超出预算的科目：" + "；".join(f"{e.label}预算{yuan(e.budget)}、实际{yuan(e.actual)}，超支{yuan(-e.difference)}"
                                          for e in over) + f"。超支原因：{BLANK}。"
@@ -82,7 +82,8 @@ def _execution(r: Review) -> Section:
 def _balance(r: Review) -> Section:
     b = r.balance["actual"]
     return Section("五、结余情况", [Paragraph(
-        f"上年结余{yuan(b['opening'])}，本年收支差额{yuan(b['income'] - b['expense'])}，年末结余{yuan(b['closing'])}。"
+        f"上年结余{yuan(b['opening'])}，本年收支差额{yuan(b['income'] - b['expense'])}"
+        + ("（本年支出大于收入）" if b["income"] < b["expense"] else "") + f"，年末结余{yuan(b['closing'])}。"
         f"经与银行存款日记账、银行对账单及库存现金核对，年末结余{BLANK}（一致／不一致）。")])
 
 

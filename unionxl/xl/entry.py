@@ -81,6 +81,31 @@ def _new_year(book: xw.Book) -> str:
             f"带入和未带入的内容写在新工作簿的“使用说明”中。")
 
 
+#: the folder the 上报材料 button writes, beside the book: “主工作簿-上报材料”
+PACKAGE_FOLDER = "{stem}-上报材料"
+
+
+def _package(book: xw.Book) -> str:
+    from unionxl.reports.package import assemble, sha256, targets, write_package
+
+    core = require(read_book(book), SUMMARY)
+    here = Path(book.fullname)
+    folder = here.with_name(PACKAGE_FOLDER.format(stem=here.stem))
+    for paths in targets(folder, pdf=False).values():
+        for target in paths:  # every target decided before anything is written
+            check(target, inputs=[here], hint="请先把它改名或移到别处，再点“上报材料”")
+    made = assemble(core, book.name, dt.date.today())
+    saved = here.is_file()
+    written = write_package(folder, made, here if saved else None, False, sha256(here) if saved else None,
+                            read_from="excel")
+    errors = made.validation.counts["error"]
+    warn = f"\n注意：本工作簿有 {errors} 个错误，上报前请先改正（见“{FINDINGS_SHEET.title}”）。" if errors else ""
+    stale = f"\n注意：文件夹中的 {'、'.join(p.name for p in written.stale)} 不是本次生成的，请勿一并上报。" \
+        if written.stale else ""
+    return (f"上报材料已写入文件夹：{folder}（共 {len(written.files)} 个文件和文件清单 manifest.json，本工作簿未改动）。"
+            f"文件清单中的主工作簿校验值是磁盘上最后一次保存的文件的，请先保存再生成。{warn}{stale}")
+
+
 def validate_book(book: xw.Book | None = None) -> None:
     """按钮“校验”：写“校验结果”，标出有问题的单元格。"""
     _run(book, _validate)
@@ -104,3 +129,8 @@ def todo_book(book: xw.Book | None = None) -> None:
 def new_year_book(book: xw.Book | None = None) -> None:
     """按钮“新年度”：在同一文件夹生成下一年度的工作簿，不改动本工作簿。"""
     _run(book, _new_year)
+
+
+def package_book(book: xw.Book | None = None) -> None:
+    """按钮“上报材料”：在同一文件夹生成上报材料文件夹，不改动本工作簿。"""
+    _run(book, _package)
