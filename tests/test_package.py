@@ -409,3 +409,38 @@ def test_pdfs_of_every_document_embed_cjk_fonts(demo_book, tmp_path: Path) -> No
     # without --pdf again: unionxl's own PDFs of the last run go, so no stale PDF is handed upward
     result = runner.invoke(app, ["package", str(demo_book[0]), "--out", str(out), "--date", DATE])
     assert not list(out.glob("*.pdf")) and "已删除上次生成的" in result.output
+
+
+@pytest.mark.xlwings_key
+def test_the_button_writes_the_package_beside_the_book_and_never_touches_it(demo_book, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    xw = pytest.importorskip("xlwings")
+    if os.environ.get("UNIONXL_SKIP_XLWINGS") == "1":
+        pytest.skip("UNIONXL_SKIP_XLWINGS=1: JSON-book tests switched off")
+    assert xw.__pro__, "xlwings' JSON-book engine is locked: XLWINGS_LICENSE_KEY was not set before xlwings was imported"
+    from tests.test_xl import run
+    monkeypatch.chdir(tmp_path)
+    master = tmp_path / "master.xlsx"  # the JSON book's name: what Excel would have saved
+    shutil.copyfile(demo_book[0], master)
+    before = master.read_bytes()
+    actions, _ = run("package_book", master)
+    assert [a["func"] for a in actions] == ["alert"]  # no sheet of the book is written
+    message = actions[0]["args"][0]
+    assert message.startswith("上报材料已写入文件夹：") and "master-上报材料" in message and "个错误" in message
+    folder = tmp_path / "master-上报材料"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [f["name"] for f in manifest["files"]] == list(FILES)
+    assert manifest["input"] == {"name": "master.xlsx", "sha256": hashlib.sha256(before).hexdigest(),
+                                 "read_from": "excel"}
+    assert master.read_bytes() == before
+    # a 签收表 someone has signed and saved is never replaced by the button
+    wb = openpyxl.load_workbook(folder / "慰问签收表.xlsx")
+    wb.worksheets[0]["G6"] = "已签"
+    wb.save(folder / "慰问签收表.xlsx")
+    signed = (folder / "慰问签收表.xlsx").read_bytes()
+    actions, _ = run("package_book", master)
+    message = actions[0]["args"][0]
+    assert message.startswith("无法处理：") and "慰问签收表.xlsx" in message and "再点“上报材料”" in message
+    assert "--force" not in message and (folder / "慰问签收表.xlsx").read_bytes() == signed
