@@ -75,7 +75,7 @@ def _execution(r: Review) -> Section:
                                          for e in over) + f"。超支原因：{BLANK}。"
     rows = [[e.label, e.direction, e.budget, e.actual, e.difference, e.rate] for e in r.execution]
     table = Table([Column("科目"), Column("收支"), Column("预算数", MONEY), Column("决算数", MONEY),
-                   Column("差额（预算−决算）", MONEY), Column("执行率", PCT)], rows)
+                   Column("差额（预算−决算）", MONEY), Column("执行率", PCT)], rows, empty="本年度没有预算和收支")
     return Section("四、预算执行情况", [Paragraph(text), table, Note(f"{UNIT}。")])
 
 
