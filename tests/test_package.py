@@ -343,6 +343,16 @@ def test_manifest_lists_every_file_with_its_hash(package) -> None:
     assert manifest["audit"]["fail"] == len({m.rule for m in demo.violations if m.severity == "fail"})
 
 
+def test_the_same_book_packaged_again_gives_the_same_bytes(package, tmp_path: Path) -> None:
+    """A second run (a later clock) writes byte-identical files, so manifest.json's hashes can be
+    compared between the copy a school keeps and the one it sent."""
+    out, _, master = package
+    again = tmp_path / "again"
+    assert runner.invoke(app, ["package", str(master), "--out", str(again), "--date", DATE]).exit_code == 1
+    for name in FILES + ("manifest.json",):
+        assert (again / name).read_bytes() == (out / name).read_bytes(), name
+
+
 def test_no_rule_id_reaches_the_documents(package) -> None:
     out, _, _ = package
     texts: list[str] = []

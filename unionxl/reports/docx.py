@@ -11,6 +11,8 @@ shown in 元 with two decimals. Written atomically, never over *source*.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 
 from docx import Document as new_docx
@@ -180,5 +182,21 @@ def write_docx(path: Path, document: Document, source: Path | None = None) -> No
     writer.doc.core_properties.author = "unionxl"
     for i, page in enumerate(document.pages):
         writer.page(page, first=i == 0)
+    buffer = io.BytesIO()
+    writer.doc.save(buffer)
     with atomic_output(Path(path), protect=source) as tmp:
-        writer.doc.save(str(tmp))
+        _write_reproducibly(buffer, tmp)
+
+
+#: every part's time stamp in the .docx zip (python-docx stamps the clock's, so the same report
+#: written twice had two sha256 in manifest.json); the zip format's own epoch
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _write_reproducibly(package: io.BytesIO, target: Path) -> None:
+    """Copy the zip in *package* to *target* with fixed part times, so equal reports are equal bytes."""
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, _ZIP_EPOCH)
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            out.writestr(fixed, source.read(info))
