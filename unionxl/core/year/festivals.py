@@ -82,11 +82,12 @@ def festival_date(key: str, year: int) -> dt.date:
     return min(day for day, name in _china(year).items() if name == festival.holiday)
 
 
-def statutory_days(year: int) -> list[tuple[dt.date, str]]:
+@functools.cache
+def statutory_days(year: int) -> tuple[tuple[dt.date, str], ...]:
     """The statutory festival days of *year* with their names, 补假 included, swapped working days not."""
     check_year(year)
-    return sorted((day, name.split(_SUFFIX)[0]) for day, name in _china(year).items()
-                  if not name.startswith(_SWAPPED_DAY))
+    return tuple(sorted((day, name.split(_SUFFIX)[0]) for day, name in _china(year).items()
+                        if not name.startswith(_SWAPPED_DAY)))
 
 
 @functools.cache

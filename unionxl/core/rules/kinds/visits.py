@@ -3,6 +3,8 @@ window, and benefits for members who paid no dues."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from unionxl.contract.schema import MEMBERS, MONTH_KEYS, STATUS_ACTIVE, VISITS
@@ -111,23 +113,34 @@ def holiday_window(book: Book, rule: Rule) -> RuleResult:
     rows = rows.loc[rows["date"].notna() & in_period(book, rule, rows["date"])]
     days = int(rule.params.get("days", 30))
     table = book[VISITS.key]
-    violations, worst = [], 0
-    for row in rows.index:
-        day = rows["date"][row].date()
-        try:
-            holiday, name, distance = nearest_statutory(day)
-        except FestivalError:
-            continue  # a date the calendars cannot place is reported by the date checks
-        worst = max(worst, distance)
-        if distance > days:
-            side = "前" if day < holiday else "后"
-            violations.append(Violation(
-                VISITS.title, table.cell("date", row),
-                f"{rows['name'][row]} {rows['visit_type'][row]}日期 {day:%Y-%m-%d}，在最近的法定节日"
-                f"（{name} {holiday:%Y-%m-%d}）{side} {distance} 天，超过 {days} 天",
-                None, None, STATUS_OF[rule.severity]))
+    placed = _nearest_holidays(rows["date"])
+    worst = max((distance for *_, distance in placed), default=0)
+    far = [item for item in placed if item[-1] > days]
+    cells = table.cells("date", pd.Index([row for row, *_ in far]))
+    names, types = (rows["name"].to_dict(), rows["visit_type"].to_dict()) if far else ({}, {})
+    violations = [
+        Violation(VISITS.title, cell,
+                  f"{names[row]} {types[row]}日期 {day:%Y-%m-%d}，在最近的法定节日"
+                  f"（{name} {holiday:%Y-%m-%d}）{'前' if day < holiday else '后'} {distance} 天，超过 {days} 天",
+                  None, None, STATUS_OF[rule.severity])
+        for cell, (row, day, holiday, name, distance) in zip(cells, far)
+    ]
     return conclude(rule, violations, len(violations), 0,
                     f"核对 {len(rows)} 次{types_text(rule)}，距法定节日最远 {worst} 天（允许 {days} 天）", unit="项")
+
+
+def _nearest_holidays(dates: pd.Series) -> list[tuple[int, dt.date, dt.date, str, int]]:
+    """(row, day, nearest statutory holiday, its name, distance) for each dated row whose day the
+    calendars can place (the others are reported by the date checks), looked up once per distinct
+    day: a register has thousands of rows but at most 366 days a year."""
+    codes, stamps = pd.factorize(dates.dt.normalize())
+    nearest: list[tuple | None] = []
+    for stamp in stamps:
+        try:
+            nearest.append((stamp.date(), *nearest_statutory(stamp.date())))
+        except FestivalError:
+            nearest.append(None)
+    return [(row, *nearest[code]) for row, code in zip(dates.index, codes) if code >= 0 and nearest[code]]
 
 
 def dues_required(book: Book, rule: Rule) -> RuleResult:
