@@ -37,7 +37,6 @@ from rich.console import Console
 from rich.text import Text
 
 from unionxl.contract.errors import UnusableWorkbook, WriteRefused
-from unionxl.core.validate import ValidationResult
 from unionxl.files import ownership
 from unionxl.files.ownership import shown
 from unionxl.files.safeio import lock_file
@@ -45,7 +44,8 @@ from unionxl.reading.load import Need, require
 from unionxl.reports.model import Document
 from unionxl.reports.terminal import print_document
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the core pulls in pandas: --help and `new` must not pay for it
+    from unionxl.core.validate import ValidationResult
     from unionxl.reading.book import Book
 
 #: click's own exception classes, found through the one typer re-exports (click or typer's copy of it)
