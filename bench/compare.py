@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import math
 import os
 import pickle
 import random
@@ -121,7 +122,7 @@ def run_dump(tree: Path, paths: list[Path], out: Path) -> dict:
     listing = out.with_suffix(".txt")
     listing.write_text("\n".join(map(str, paths)), encoding="utf-8")
     done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--dump", str(listing), str(out)], env=env,
-                          cwd=tree, capture_output=True, text=True)  # quiet: calamine's caught panic prints to stderr
+                          cwd=tree, capture_output=True, text=True, check=False)  # quiet: calamine's caught panic prints to stderr
     if done.returncode:
         raise RuntimeError(f"loading with {tree} failed:\n{done.stderr}")
     return pickle.loads(out.read_bytes())
@@ -153,9 +154,13 @@ def differences(before: object, after: object, where: str) -> list[str]:
     same = before == after
     if not isinstance(same, bool):
         same = bool(getattr(same, "all", lambda: False)())
-    if not same and not (before != before and after != after):  # NaN equals NaN here
+    if not same and not (_is_nan(before) and _is_nan(after)):
         return [f"{where}: {before!r:.200} before, {after!r:.200} after"]
     return []
+
+
+def _is_nan(value: object) -> bool:
+    return isinstance(value, float) and math.isnan(value)
 
 
 def main() -> int:

@@ -274,3 +274,64 @@ def test_last_runs_report_inside_the_folder_is_not_a_school(tmp_path: Path) -> N
         assert json.loads(result.stdout)["problems"] == []
     named = runner.invoke(app, ["consolidate", str(out), "--out", str(out)])
     assert named.exit_code == 2 and "就是输入的文件" in named.stderr
+
+
+# --- worker processes -------------------------------------------------------------------------
+
+def test_worker_processes_give_the_same_consolidation_in_the_same_order(mixed: Path) -> None:
+    from unionxl.core.consolidate import consolidate, expand
+
+    seen: list[Path] = []
+    here = consolidate(expand([mixed]), advance=seen.append).to_dict()
+    assert sorted(seen) == sorted(e.path for e in expand([mixed]).entries)  # each entry advances the bar once
+    for jobs in (1, 2, 3):
+        assert consolidate(expand([mixed]), jobs=jobs).to_dict() == here
+    cli = runner.invoke(app, ["consolidate", str(mixed), "--jobs", "2", "--json", "--out", str(mixed.parent / "o.xlsx")])
+    assert json.loads(cli.stdout) == json.loads(json.dumps(here, ensure_ascii=False))
+
+
+def vm_size() -> int:
+    """Run in a worker: what it maps once the core is loaded."""
+    import unionxl.core.consolidate  # noqa: F401
+
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmSize:")) * 1024
+
+
+def _huge(source: Path, target: Path, rows: int = 100_000) -> Path:
+    """*source* with 会员台账 replaced by *rows* rows of twelve numbers: well-formed, and big in memory."""
+    import re
+    import zipfile
+
+    from unionxl.reading.reader import _sheet_parts
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        part = _sheet_parts(zin)["会员台账"]
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == part:
+                text = data.decode()
+                header = re.search(r'<row r="1".*?</row>', text, re.DOTALL).group()
+                body = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in "ABCDEFGHIJKL")
+                               + "</row>" for r in range(2, rows + 2))
+                start, end = text.index("<sheetData>") + len("<sheetData>"), text.index("</sheetData>")
+                data = (text[:start] + header + body + text[end:]).encode()
+            zout.writestr(info, data)
+    return target
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="the address-space bound is enforced on Linux only")
+def test_a_school_over_the_memory_bound_is_listed_and_the_run_ends(bureau: Path, tmp_path: Path) -> None:
+    from unionxl.core import pool
+    from unionxl.core.consolidate import consolidate, expand
+
+    baseline: list[int] = []
+    pool.run(vm_size, [()], lambda i, size: baseline.append(size), 1, pool.WORKER_MEMORY)
+    big = _huge(bureau / "school-001.xlsx", tmp_path / "big.xlsx")
+    listing = expand([bureau / "school-001.xlsx", big, bureau / "school-002.xlsx"])
+    result = consolidate(listing, jobs=2, memory=baseline[0] + 120 * 2**20)  # room for a school, not 1.2 M cells
+    assert [r["file"] for r in result.rows] == ["school-001.xlsx", "school-002.xlsx"]
+    assert result.rows == consolidate(expand([bureau / "school-001.xlsx", bureau / "school-002.xlsx"])).rows
+    [problem] = [p for p in result.problems if p.file == "big.xlsx"]
+    assert (problem.kind, problem.counted) == ("无法读取", False)
+    assert "内存超过了上限" in problem.detail

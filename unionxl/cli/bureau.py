@@ -31,6 +31,8 @@ def consolidate(
     year: Annotated[int | None, typer.Option("--year", min=YEAR_FIRST, max=YEAR_LAST,
                                              help="汇总的年度（默认取多数工作簿的年度）；其他年度的工作簿列为问题、不计入")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, max=256,
+                                             help="同时处理的进程数（默认为本机的处理器核心数）")] = None,
     force: Force = False,
 ) -> int:
     """教育工会汇总所属学校的工作簿：逐个校验、汇总，列出有问题、重复或年度不符的工作簿。"""
@@ -39,6 +41,7 @@ def consolidate(
 
     from unionxl.core.consolidate import expand
     from unionxl.core.consolidate import consolidate as run
+    from unionxl.core.pool import default_jobs
     from unionxl.files.ownership import same_file
     from unionxl.reports.consolidation import build_consolidation
     from unionxl.reports.terminal import print_document
@@ -52,7 +55,7 @@ def consolidate(
     _claim([report], [e.path for e in listing.entries], force)
     with Progress(console=err, transient=True, disable=as_json) as progress:
         task = progress.add_task("汇总中", total=len(listing))
-        result = run(listing, year=year,
+        result = run(listing, year=year, jobs=jobs or default_jobs(),
                      advance=lambda path: progress.update(task, advance=1, description=escape(path.name)))
     document = build_consolidation(result)
     write_xlsx(report, document)

@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from unionxl.contract.errors import UnusableWorkbook
+from unionxl.core import pool
 from unionxl.core.audit import audit_book
+from unionxl.core.pool import Crashed
 from unionxl.core.summary import summarize
 from unionxl.core.validate import validate_book
 from unionxl.reading.reader import MAX_UNCOMPRESSED_BYTES, load_book
@@ -289,27 +291,72 @@ def _first_pass(reads: list[_Read]) -> list[_Read]:
     return keep
 
 
-def _load(read: _Read, scratch: Path) -> None:
-    """Load the bytes that were hashed: a copy made in one read, checked against the first hash."""
-    folder = scratch / str(id(read))
-    folder.mkdir()
-    copy = folder / read.entry.path.name
+@dataclass
+class Loaded:
+    """What reading one school gave: its figures, problem and year, or why it could not be read."""
+
+    row: dict[str, object] | None = None
+    problem: Problem | None = None
+    year: int | None = None
+    #: (kind, detail) when the file could not be read at all
+    failure: tuple[str, str] | None = None
+
+
+def load_school(path: str, sha256: str, scratch: str) -> Loaded:
+    """Load the bytes that were hashed: a copy made in one read, checked against the first hash.
+
+    Runs in a worker process (see :mod:`unionxl.core.pool`): it takes and returns plain data.
+    """
+    folder = Path(tempfile.mkdtemp(dir=scratch))
+    copy = folder / Path(path).name
     try:
-        if _hash(read.entry.path, copy) != read.sha256:
-            read.fail(UNREADABLE, "文件在汇总过程中被改动，请等文件保存完毕后重新汇总")
-            return
-        read.row, read.problem, read.year = school_row(copy)
+        if _hash(Path(path), copy) != sha256:
+            return Loaded(failure=(UNREADABLE, "文件在汇总过程中被改动，请等文件保存完毕后重新汇总"))
+        return Loaded(*school_row(copy))
+    except OSError as exc:
+        return Loaded(failure=(UNREADABLE, os_reason(exc)))
+    except MemoryError:
+        return Loaded(failure=(UNREADABLE, _TOO_BIG))
+    except Exception as exc:  # one strange file must not stop a bureau's run
+        return Loaded(failure=(UNREADABLE, f"读取时出错（{type(exc).__name__}），请用 unionxl validate 单独检查此文件"))
+    finally:
+        copy.unlink(missing_ok=True)
+        folder.rmdir()
+
+
+_TOO_BIG = "处理这个文件所需的内存超过了上限，疑似异常文件，请用 unionxl validate 单独检查此文件"
+
+
+def _apply(read: _Read, loaded: Loaded | Crashed) -> None:
+    """A school's result, from this process or a worker, on its read."""
+    if isinstance(loaded, Crashed):
+        read.fail(UNREADABLE, _TOO_BIG if not loaded.detail else
+                  f"读取时出错（{loaded.detail}），请用 unionxl validate 单独检查此文件")
+    elif loaded.failure is not None:
+        read.fail(*loaded.failure)
+    else:
+        read.row, read.problem, read.year = loaded.row, loaded.problem, loaded.year
         if read.problem is not None:
             read.problem.file, read.problem.path = read.label, str(read.entry.path)
         if read.row is not None:
             read.row["file"] = read.label
-    except OSError as exc:
-        read.fail(UNREADABLE, os_reason(exc))
-    except Exception as exc:  # one strange file must not stop a bureau's run
-        read.fail(UNREADABLE, f"读取时出错（{type(exc).__name__}），请用 unionxl validate 单独检查此文件")
-    finally:
-        copy.unlink(missing_ok=True)
-        folder.rmdir()
+
+
+def _load_all(todo: list[_Read], scratch: str, jobs: int | None, memory: int | None,
+              advance: Callable[[Path], None] | None) -> None:
+    """Load every read in *todo*: here when *jobs* is None, else in that many worker processes."""
+    def finished(index: int, loaded: Loaded | Crashed) -> None:
+        _apply(todo[index], loaded)
+        if advance is not None:
+            advance(todo[index].entry.path)
+
+    items = [(str(r.entry.path), r.sha256, scratch) for r in todo]
+    if jobs is None:
+        for index, item in enumerate(items):
+            finished(index, load_school(*item))
+    elif items:
+        jobs = max(1, min(jobs, len(items)))
+        pool.run(load_school, items, finished, jobs, memory or pool.memory_bound(jobs), preload=[__name__])
 
 
 def consolidation_year(reads: Iterable[_Read]) -> int | None:
@@ -351,18 +398,23 @@ def _check_unions(reads: list[_Read], year: int | None) -> None:
 
 
 def consolidate(listing: Listing | Iterable[Path], advance: Callable[[Path], None] | None = None,
-                year: int | None = None) -> Consolidation:
-    """Consolidate the entries for *year* (default: the year most books state)."""
+                year: int | None = None, jobs: int | None = None, memory: int | None = None) -> Consolidation:
+    """Consolidate the entries for *year* (default: the year most books state).
+
+    The schools are read in this process, or with *jobs* in that many worker processes, each
+    bounded to *memory* bytes (default: its share of the machine, see :mod:`unionxl.core.pool`);
+    either way the result lists them in the entries' order. *advance* is called once per entry,
+    as each is done.
+    """
     if not isinstance(listing, Listing):
         listing = Listing([Entry(Path(p)) for p in listing])
     reads = [_Read(e, label, i) for i, (e, label) in enumerate(zip(listing.entries, _labels(listing.entries)))]
     unique = set(_first_pass(reads))
+    for read in reads:
+        if read not in unique and advance is not None:
+            advance(read.entry.path)
     with tempfile.TemporaryDirectory(prefix="unionxl-") as scratch:
-        for read in reads:
-            if read in unique:
-                _load(read, Path(scratch))
-            if advance is not None:
-                advance(read.entry.path)
+        _load_all([r for r in reads if r in unique], scratch, jobs, memory, advance)
     for read in reads:  # a copy is the same union as the one counted in its place
         if read.same_as is not None and read.problem is not None:
             read.problem.union_name, read.year = read.same_as.name, read.same_as.year
