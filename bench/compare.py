@@ -37,7 +37,7 @@ JUNK = ["", " ", "\u3000", "无", "五十", "1,200.00元", "¥800", "１００�
 def write_inputs(folder: Path, big: int) -> list[Path]:
     sys.path.insert(0, str(ROOT))
     from bench.run import make_union
-    from unionxl.core.consolidate import write_schools
+    from unionxl.master.schools import write_schools
     from unionxl.master.demo import write_demo
     from unionxl.master.template import write_master
 

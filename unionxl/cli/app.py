@@ -40,13 +40,12 @@ from unionxl.contract.errors import UnusableWorkbook, WriteRefused
 from unionxl.files import ownership
 from unionxl.files.ownership import shown
 from unionxl.files.safeio import lock_file
-from unionxl.reading.load import Need, require
-from unionxl.reports.model import Document
-from unionxl.reports.terminal import print_document
 
-if TYPE_CHECKING:  # the core pulls in pandas: --help and `new` must not pay for it
+if TYPE_CHECKING:  # the reader, the core and the report renderers pull in pandas: --help and `new` must not pay for it
     from unionxl.core.validate import ValidationResult
     from unionxl.reading.book import Book
+    from unionxl.reading.load import Need
+    from unionxl.reports.model import Document
 
 #: click's own exception classes, found through the one typer re-exports (click or typer's copy of it)
 _CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
@@ -241,11 +240,15 @@ def _warn_if_open(book: Path) -> None:
 
 def _load(book: Path, need: Need) -> Book:
     """The typed book read from *book*, or the load policy's refusal for *need* (reading/load.py)."""
+    from unionxl.reading.load import require
+
     return require(_read(book), need)
 
 
 def _finish(result: ValidationResult, as_json: bool, report: Document) -> int:
     """Print a validation (its JSON, or the 校验结果 *report*) and choose the exit code."""
+    from unionxl.reports.terminal import print_document
+
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
     else:
