@@ -84,10 +84,12 @@ def _fen(series: pd.Series) -> int:
 def member_figures(book: Book) -> dict[str, object]:
     members = book[MEMBERS.key].data
     year = book.year
-    by_status = {s: int(members["status"].eq(s).sum()) for s in MEMBER_STATUSES}
-    groups = members.assign(group=members["group"].replace("", "未分组"))
-    by_group = {str(g): {s: int(rows["status"].eq(s).sum()) for s in MEMBER_STATUSES}
-                for g, rows in groups.groupby("group", sort=True)}
+    statuses = members["status"].value_counts()
+    by_status = {s: int(statuses.get(s, 0)) for s in MEMBER_STATUSES}
+    # one count per (group, status), groups in name order
+    counts = members.groupby([members["group"].replace("", "未分组"), members["status"]]).size().unstack(fill_value=0)
+    by_group = {str(g): {s: int(counts.at[g, s]) if s in counts.columns else 0 for s in MEMBER_STATUSES}
+                for g in counts.index}
     changed = _in_year(members["status_date"], year)
     return {
         "total": len(members),
@@ -104,7 +106,8 @@ def dues_figures(book: Book) -> dict[str, object]:
     rate = book.settings.get("dues_rate")
     paid = dues.paid(members)
     expected = dues.expected(members, book.year, float(rate)) if book.year and rate else paid * 0
-    monthly = [{"month": m, "expected_fen": int(expected[k].sum()), "paid_fen": int(paid[k].sum())}
+    expected_by_month, paid_by_month = expected.sum(), paid.sum()
+    monthly = [{"month": m, "expected_fen": int(expected_by_month[k]), "paid_fen": int(paid_by_month[k])}
                for m, k in zip(MONTHS, paid.columns)]
     expected_total, paid_total = int(expected.to_numpy().sum()), int(paid.to_numpy().sum())
     owing = (expected.sum(axis=1) - paid.sum(axis=1)).gt(0)
@@ -121,48 +124,60 @@ def dues_figures(book: Book) -> dict[str, object]:
 def condolence_figures(book: Book) -> dict[str, object]:
     visits = book[VISITS.key].data
     visits = visits.loc[_in_year(visits["date"], book.year)]
-    by_type = {}
-    for kind in VISIT_TYPES:
-        rows = visits.loc[visits["visit_type"].eq(kind)]
-        by_type[kind] = {"visits": len(rows), "members": int(rows["member_id"].nunique()), "amount_fen": _fen(rows["amount"])}
+    grouped = visits.groupby("visit_type", sort=False)
+    counts, people, amounts = grouped.size(), grouped["member_id"].nunique(), grouped["amount"].sum()
+    by_type = {kind: {"visits": int(counts.get(kind, 0)), "members": int(people.get(kind, 0)),
+                      "amount_fen": int(amounts.get(kind, 0))} for kind in VISIT_TYPES}
     members = book[MEMBERS.key].data
     retired_ids = set(members.loc[members["status"].eq(STATUS_RETIRED), "member_id"])
-    hardship = visits.loc[visits["visit_type"].eq(VISIT_HARDSHIP)]
     ill_or_dead = visits["visit_type"].isin((VISIT_ILL, VISIT_OWN_DEATH))
     return {
         "by_type": by_type,
         "visits": len(visits),
         "members": int(visits["member_id"].nunique()),
         "amount_fen": _fen(visits["amount"]),
-        "hardship_members": int(hardship["member_id"].nunique()),
-        "hardship_fen": _fen(hardship["amount"]),
+        "hardship_members": by_type[VISIT_HARDSHIP]["members"],
+        "hardship_fen": by_type[VISIT_HARDSHIP]["amount_fen"],
         "retirees_visited": int(visits.loc[visits["member_id"].isin(retired_ids), "member_id"].nunique()),
         "ill_and_death_visits": int(ill_or_dead.sum()),
     }
 
 
-def _activity_counts(rows: pd.DataFrame) -> dict[str, object]:
-    done = rows["status"].eq(ACT_DONE)
-    return {
-        "planned": int(rows["status"].eq(ACT_PLANNED).sum()),
-        "done": int(done.sum()),
-        "cancelled": int(rows["status"].eq(ACT_CANCELLED).sum()),
-        "participants": int(rows.loc[done, "participants"].fillna(0).sum()),
-        "budget_fen": _fen(rows["budget"]),
-        "actual_fen": _fen(rows["actual"]),
-    }
+#: an activity's figures, each a sum over the calendar rows (see _activity_parts)
+_ACTIVITY_FIGURES = ("planned", "done", "cancelled", "participants", "budget_fen", "actual_fen")
+
+
+def _activity_parts(calendar: pd.DataFrame) -> pd.DataFrame:
+    """Per calendar row, what it adds to each figure: whether planned, done or cancelled, its
+    participants when done, its budget and actual amount."""
+    done = calendar["status"].eq(ACT_DONE)
+    return pd.DataFrame({
+        "planned": calendar["status"].eq(ACT_PLANNED).astype("int64"),
+        "done": done.astype("int64"),
+        "cancelled": calendar["status"].eq(ACT_CANCELLED).astype("int64"),
+        "participants": calendar["participants"].where(done).fillna(0).astype("int64"),
+        "budget_fen": calendar["budget"].fillna(0).astype("int64"),
+        "actual_fen": calendar["actual"].fillna(0).astype("int64"),
+    }, index=calendar.index)
+
+
+def _activity_counts(parts: pd.DataFrame, key: pd.Series, values: list) -> dict[object, dict[str, int]]:
+    """The figures of the rows whose *key* is each of *values* (zeros where none is)."""
+    sums = parts.groupby(key).sum()
+    return {v: {f: int(sums.at[v, f]) if v in sums.index else 0 for f in _ACTIVITY_FIGURES} for v in values}
 
 
 def activity_figures(book: Book) -> dict[str, object]:
     calendar = book[CALENDAR.key].data
     categories = list(ACTIVITY_CATEGORIES) + sorted(set(calendar["category"]) - set(ACTIVITY_CATEGORIES) - {""})
-    by_category = {c: _activity_counts(calendar.loc[calendar["category"].eq(c)]) for c in categories}
-    by_month = [{"month": m, **_activity_counts(calendar.loc[calendar["month"].eq(m)])} for m in MONTHS]
+    parts = _activity_parts(calendar)
+    by_category = _activity_counts(parts, calendar["category"], categories)
+    by_month = [{"month": m, **counts} for m, counts in _activity_counts(parts, calendar["month"], list(MONTHS)).items()]
     health = calendar["category"].eq(HEALTH_CHECK_CATEGORY) & calendar["status"].eq(ACT_DONE)
     return {
         "by_category": {c: v for c, v in by_category.items() if v["planned"] + v["done"] + v["cancelled"]},
         "by_month": by_month,
-        **_activity_counts(calendar),
+        **{f: int(parts[f].sum()) for f in _ACTIVITY_FIGURES},
         "health_check_participants": int(calendar.loc[health, "participants"].fillna(0).sum()),
     }
 
@@ -175,12 +190,9 @@ def journal_figures(book: Book) -> dict[str, object]:
         rows = journal.loc[journal["direction"].eq(direction)]
         out[f"{key}_fen"] = _fen(rows["amount"])
         out[f"{key}_by_category"] = {str(c): _fen(g["amount"]) for c, g in rows.groupby("category", sort=False)}
-    out["monthly"] = [
-        {"month": m,
-         "income_fen": _fen(journal.loc[months.eq(m) & journal["direction"].eq(INCOME), "amount"]),
-         "expense_fen": _fen(journal.loc[months.eq(m) & journal["direction"].eq(EXPENSE), "amount"])}
-        for m in MONTHS
-    ]
+    by_month = journal["amount"].groupby([months, journal["direction"]]).sum()
+    out["monthly"] = [{"month": m, "income_fen": int(by_month.get((m, INCOME), 0)),
+                       "expense_fen": int(by_month.get((m, EXPENSE), 0))} for m in MONTHS]
     return out
 
 
@@ -188,14 +200,14 @@ def budget_figures(book: Book) -> list[dict[str, object]]:
     budget = book[BUDGET.key].data
     actual = budget_actuals(book)
     rows = []
-    for row in budget.index:
-        planned = budget["budget"][row]
+    columns = (budget["code"], budget["direction"], budget["level1"], budget["level2"], budget["budget"],
+               actual.reindex(budget.index))
+    for code, direction, level1, level2, planned, spent in zip(*(c.tolist() for c in columns)):
         plan = None if pd.isna(planned) else int(planned)
-        spent = int(actual[row])
+        spent = int(spent)
         rows.append({
-            "code": budget["code"][row], "direction": budget["direction"][row], "level1": budget["level1"][row],
-            "category": budget["level2"][row], "budget_fen": plan, "actual_fen": spent,
-            "difference_fen": None if plan is None else plan - spent,
+            "code": code, "direction": direction, "level1": level1, "category": level2, "budget_fen": plan,
+            "actual_fen": spent, "difference_fen": None if plan is None else plan - spent,
             "execution": round(spent / plan, 4) if plan else None,
         })
     return rows
