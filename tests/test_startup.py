@@ -38,3 +38,15 @@ def test_validate_does_load_it(tmp_path: Path) -> None:
     """The probe is real: a command that reads a book does import pandas."""
     _loaded_after(["new", "m.xlsx", "--name", "测试小学工会委员会", "--year", "2026"], tmp_path)
     assert {"pandas", "python_calamine"} <= _loaded_after(["validate", "m.xlsx"], tmp_path)
+
+
+def test_a_button_press_loads_only_its_own_part_of_the_core() -> None:
+    """RunPython starts a fresh interpreter per press: importing the entry points loads validation,
+    not the rule packs, the summary or the to-do (each button imports those when pressed)."""
+    code = ("import json, sys\nimport unionxl.xl.entry\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('unionxl.'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "unionxl.core.validate" in loaded
+    assert not loaded & {"unionxl.core.audit", "unionxl.core.rules", "unionxl.core.summary", "unionxl.core.year.todo",
+                         "unionxl.core.narrative", "unionxl.reports.audit", "unionxl.reports.summary"}

@@ -13,20 +13,14 @@ from pathlib import Path
 import xlwings as xw
 
 from unionxl.contract.schema import AUDIT_SHEET, FINDINGS_SHEET, MACRO_BUTTONS, SUMMARY_SHEET, TODO_SHEET
-from unionxl.core.audit import audit_book
-from unionxl.core.narrative import draft
-from unionxl.core.summary import summarize
 from unionxl.core.validate import validate_book as run_validation
-from unionxl.core.year.todo import default_month
-from unionxl.core.year.todo import todo as make_todo
-from unionxl.files.ownership import check
 from unionxl.reading.load import AUDIT, ROLLOVER, SUMMARY, TODO, VALIDATE, require
-from unionxl.reports.audit import build_audit
-from unionxl.reports.summary import build_summary
-from unionxl.reports.todo import build_todo
 from unionxl.xl.guard import run_button as _run  # Book.caller(), messages and the log
 from unionxl.xl.guard import write_findings
 from unionxl.xl.io import read_book, write_document
+
+# Each button imports the rest of what it uses when pressed: RunPython starts a fresh
+# interpreter per press, and 校验 should not pay for the rule packs, the to-do or the summary.
 
 __all__ = [b.entry for b in MACRO_BUTTONS]
 
@@ -41,6 +35,9 @@ def _validate(book: xw.Book) -> str:
 
 
 def _check_budget(book: xw.Book) -> str:
+    from unionxl.core.audit import audit_book
+    from unionxl.reports.audit import build_audit
+
     core = require(read_book(book), AUDIT)
     audit = audit_book(core)
     write_document(book, build_audit(audit, core.settings.values))
@@ -49,6 +46,10 @@ def _check_budget(book: xw.Book) -> str:
 
 
 def _summarize(book: xw.Book) -> str:
+    from unionxl.core.narrative import draft
+    from unionxl.core.summary import summarize
+    from unionxl.reports.summary import build_summary
+
     core = require(read_book(book), SUMMARY)
     summary = summarize(core)
     write_document(book, build_summary(summary, draft(summary), book.name, settings=core.settings.values))
@@ -56,6 +57,10 @@ def _summarize(book: xw.Book) -> str:
 
 
 def _todo(book: xw.Book) -> str:
+    from unionxl.core.year.todo import default_month
+    from unionxl.core.year.todo import todo as make_todo
+    from unionxl.reports.todo import build_todo
+
     core = require(read_book(book), TODO)
     today = dt.date.today()
     result = make_todo(core, default_month(core.year, today), today)
@@ -65,6 +70,7 @@ def _todo(book: xw.Book) -> str:
 
 def _new_year(book: xw.Book) -> str:
     from unionxl.core.year.rollover import rollover
+    from unionxl.files.ownership import check
     from unionxl.master.template import write_master
 
     core = require(read_book(book), ROLLOVER)
@@ -86,6 +92,7 @@ PACKAGE_FOLDER = "{stem}-上报材料"
 
 
 def _package(book: xw.Book) -> str:
+    from unionxl.files.ownership import check
     from unionxl.reports.package import assemble, sha256, targets, write_package
 
     core = require(read_book(book), SUMMARY)
