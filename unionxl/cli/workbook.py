@@ -57,7 +57,6 @@ def validate(
     """校验主工作簿的每一项录入，列出问题所在的单元格。"""
     from unionxl.core.validate import validate_book
     from unionxl.reports.findings import build_findings
-    from unionxl.reports.xlsx import write_xlsx
 
     _claim([report], [book], force)
     _warn_if_open(book)
@@ -65,6 +64,8 @@ def validate(
     result = validate_book(loaded)
     document = build_findings(result.findings, result.counts, loaded.settings.values)
     if report is not None:
+        from unionxl.reports.xlsx import write_xlsx  # the workbook writer only when a report is asked for
+
         write_xlsx(report, document, source=book)
         if not as_json:
             out.print(f"校验结果已写入：{report}")

@@ -8,10 +8,12 @@ of Chinese forms and the one the master workbook has always used.
 from __future__ import annotations
 
 import datetime as dt
-
-from xlsxwriter.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from unionxl.reports.model import BAD, DATE, GOOD, INFO, INT, MONEY, PCT, WARN
+
+if TYPE_CHECKING:  # the terminal and Excel-door renderers share these styles without the workbook writer
+    from xlsxwriter.worksheet import Worksheet
 
 FONT = "等线"
 FONT_SIZE = 10.5
