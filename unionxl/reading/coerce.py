@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from unionxl.reading.book import Book, Settings, Table
-from unionxl.reading.text import INVISIBLE, blank_mask, normal, normalise, tidy
+from unionxl.reading.text import INVISIBLE, blank_mask, needs_normalising, normal, normalise, plain_text, tidy
 from unionxl.contract.findings import ERROR, INFO, WARNING, Finding
 from unionxl.contract.money import format_yuan, yuan_to_fen
 from unionxl.contract.schema import FORMULA_READERS, MATCHED_COLUMNS, PROVINCES, SETTING_ITEMS, SETTINGS, YEAR_FIRST, YEAR_LAST, Column, Kind
@@ -72,15 +72,17 @@ _NUMBER_KINDS = ("floating", "integer", "mixed-integer-float", "decimal")
 _DATE_KINDS = ("date", "datetime", "datetime64")
 
 
-def _classify(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+def _classify(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Masks: blank, number, date, other text.
 
     A column of one kind (the usual case) is recognised by pandas' C-level type inference;
     only mixed columns are classified cell by cell.
     """
-    present = values.notna() & values.ne("")
-    kind = pd.api.types.infer_dtype(values[present], skipna=True)
-    none = pd.Series(False, index=values.index)
+    cells = values.to_numpy(dtype=object)
+    present = ~pd.isna(cells)
+    present[present] = cells[present] != ""
+    kind = pd.api.types.infer_dtype(cells[present], skipna=True)
+    none = np.zeros(len(cells), dtype=bool)
     if kind == "empty":
         return ~present, none, none, none
     if kind in _NUMBER_KINDS:
@@ -88,12 +90,12 @@ def _classify(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Se
     if kind in _DATE_KINDS:
         return ~present, none, present, none
     if kind == "string":
-        blank = blank_mask(values)
+        blank = blank_mask(values).to_numpy()
         return blank, none, none, ~blank
     types = values.map(type)
-    blank = blank_mask(values)
-    number = types.isin((int, float, np.float64, np.int64)) & present
-    date = types.isin((dt.date, dt.datetime, pd.Timestamp))
+    blank = blank_mask(values).to_numpy()
+    number = types.isin((int, float, np.float64, np.int64)).to_numpy() & present
+    date = types.isin((dt.date, dt.datetime, pd.Timestamp)).to_numpy()
     text = ~(blank | number | date)
     return blank, number, date, text
 
@@ -114,6 +116,15 @@ def _finding(table: Table, column: Column, row: int, rule: str, severity: str, m
 
 
 def _to_text(table: Table, column: Column, values: pd.Series) -> tuple[pd.Series, list[Finding]]:
+    joined = plain_text(values)
+    if joined is not None:  # the usual column: strings to read as they are
+        out = values.astype(object)
+        if column.key not in MATCHED_COLUMNS.get(table.sheet.key, ()) or not needs_normalising(joined):
+            return out, []
+        out, literal = normalise(out)
+        if len(literal):
+            table.lookalikes[column.key] = literal
+        return out, []
     blank, number, date, text = _classify(values)
     out = values.astype(object).where(~blank, "")
     if number.any():
@@ -148,14 +159,15 @@ def _to_choice(table: Table, column: Column, values: pd.Series) -> tuple[pd.Seri
 def _to_number(table: Table, column: Column, values: pd.Series, what: str) -> tuple[pd.Series, list[Finding]]:
     """Float values, accepting numeric text with a warning."""
     blank, number, date, text = _classify(values)
-    out = pd.Series(np.nan, index=values.index, dtype="float64")
-    out[number] = values[number].astype(float)
+    floats = np.full(len(values), np.nan)
+    floats[number] = values.to_numpy(dtype=object)[number].astype(float)
     findings: list[Finding] = []
-    absurd = out.notna() & ~(out.abs() < MAX_NUMBER)
+    absurd = ~np.isnan(floats) & ~(np.abs(floats) < MAX_NUMBER)
     for row in values.index[absurd]:
         findings.append(_finding(table, column, row, f"type-{what}", ERROR,
                                  f"“{column.title}”的数值 {values[row]} 不是有效数字或大得不合理", "请核对该单元格"))
-    out[absurd] = np.nan
+    floats[absurd] = np.nan
+    out = pd.Series(floats, index=values.index, dtype="float64")
     note = formula_note(table.sheet.key, column.key)
     for row in values.index[text]:
         parsed = parse_number_text(str(values[row]), column.kind)
@@ -205,15 +217,18 @@ def _to_date(table: Table, column: Column, values: pd.Series) -> tuple[pd.Series
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     findings: list[Finding] = []
     if date.any():
-        low, high = DATE_RANGE
-        plausible = pd.Series([low <= (v.date() if isinstance(v, dt.datetime) else v) <= high for v in values[date]],
-                              index=values.index[date], dtype=bool)
-        for row in plausible.index[~plausible]:
+        low, high = (pd.Timestamp(d) for d in DATE_RANGE)
+        # each cell's day (a datetime's date part), at a resolution that holds years 1–9999
+        days = pd.DatetimeIndex(values.to_numpy(dtype=object)[date]).normalize()
+        plausible = np.asarray((days >= low) & (days <= high))
+        rows = values.index[date]
+        for row in rows[~plausible]:
             findings.append(_finding(table, column, row, "type-date", ERROR,
                                      f"“{column.title}”的日期 {values[row]} 不在 1900–2100 年之间", "请核对年份"))
-        good = plausible.index[plausible]
-        if len(good):
-            out[good] = pd.to_datetime(values[good].tolist()).normalize()
+        if plausible.any():
+            stamps = out.to_numpy(copy=True)
+            stamps[np.flatnonzero(date)[plausible]] = days[plausible].as_unit("ns").to_numpy()
+            out = pd.Series(stamps, index=values.index, dtype="datetime64[ns]")
     serials = values[number].astype(float)
     in_range = serials.between(*_SERIAL_RANGE)
     if in_range.any():

@@ -120,13 +120,40 @@ def difference(literal: str, normalised: str) -> str:
     return "，".join(parts) or f"与“{normalised}”不是同一串字符"
 
 
+def plain_text(values: pd.Series) -> str | None:
+    """The column's distinct cells joined by NUL (and NUL at both ends), when every cell is a
+    string (an empty cell "") with no white space at either end and no invisible character: a
+    column that trimming, blank detection and :func:`tidy` would leave as it is. None otherwise.
+
+    One search of the distinct cells stands for those per-cell passes, so reading the usual
+    text column costs a hash of its cells and a regex over a few kilobytes.
+    """
+    try:
+        joined = "\x00" + "\x00".join(pd.unique(values.to_numpy(dtype=object)).tolist()) + "\x00"
+    except TypeError:  # a number, a date or a missing value among the strings
+        return None
+    if _SPACE_OR_INVISIBLE.search(joined) and (INVISIBLE.search(joined) or _EDGE_SPACE.search(joined)):
+        return None
+    return joined
+
+
+def needs_normalising(joined: str) -> bool:
+    """Whether a column, its cells joined by NUL (and NUL at both ends), has a cell not in normal form.
+
+    One search for any character that could make it so (white space, invisible, lookalike) settles
+    the usual column; only a column that has one is searched for each kind of difference.
+    """
+    if not _SUSPECT.search(joined):
+        return False
+    return bool(INVISIBLE.search(joined) or _LOOKALIKE.search(joined) or _EDGE_SPACE.search(joined))
+
+
 def normalise(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(normal forms, the literal text of the cells that changed) of a column of strings.
 
     One regex over the joined column finds the usual case, a column already in normal form.
     """
-    joined = "\x00" + "\x00".join(values) + "\x00"
-    if not (INVISIBLE.search(joined) or _LOOKALIKE.search(joined) or _EDGE_SPACE.search(joined)):
+    if not needs_normalising("\x00" + "\x00".join(values) + "\x00"):
         return values, values.iloc[:0]
     changed = values.map(lambda v: normal(v) != v).astype(bool)
     literal = values[changed]
@@ -137,3 +164,7 @@ def normalise(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 #: white space at the start or end of a cell in a NUL-joined column
 _EDGE_SPACE = re.compile(r"\x00\s|\s\x00")
+#: white space or an invisible character anywhere
+_SPACE_OR_INVISIBLE = re.compile(r"[\s" + INVISIBLE.pattern[1:-1] + "]")
+#: any character that may keep a cell from its normal form
+_SUSPECT = re.compile(r"[\s" + INVISIBLE.pattern[1:-1] + _LOOKALIKE.pattern[1:-1] + "]")
