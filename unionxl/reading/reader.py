@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import pandas as pd
 from defusedxml import DefusedXmlException, ElementTree
 from python_calamine import CalamineWorkbook
@@ -23,7 +25,7 @@ from python_calamine import CalamineWorkbook
 from unionxl.reading import sheetxml
 from unionxl.reading.book import Book, Settings, Table
 from unionxl.reading.coerce import coerce_book
-from unionxl.reading.text import difference, is_blank_value, normal
+from unionxl.reading.text import blank_mask, difference, is_blank_value, normal
 from unionxl.contract.errors import UnusableWorkbook
 from unionxl.contract.findings import ERROR, INFO, WARNING, Finding
 from unionxl.contract.schema import FORMULA_READERS, INPUT_SHEETS, Kind, Sheet, column_letter
@@ -64,44 +66,66 @@ def load_book(path: str | Path) -> Book:
 
 
 def read_sheets(path: Path) -> dict[str, SheetRead]:
-    """Every input sheet present in the file, read with memory proportional to its cells."""
+    """Every input sheet present in the file, read with memory proportional to its cells.
+
+    calamine parses each dense sheet in a thread of its own (it releases the GIL) while the
+    next sheet's XML is scanned here; its results and errors are taken in sheet order, as if
+    it had run after the scans.
+    """
     _check_container(path)
     try:
-        with zipfile.ZipFile(path) as zf:
-            parts = _sheet_parts(zf)
-            scans: dict[str, sheetxml.SheetScan] = {}
-            squeezed: dict[str, sheetxml.Compacted] = {}
+        with ThreadPoolExecutor(1) as calamine:
+            opened = calamine.submit(_open, path)
+            reads: dict[str, Future] = {}
+            with zipfile.ZipFile(path) as zf:
+                parts = _sheet_parts(zf)
+                scans: dict[str, sheetxml.SheetScan] = {}
+                squeezed: dict[str, sheetxml.Compacted] = {}
+                for sheet in INPUT_SHEETS:
+                    part = parts.get(sheet.title)
+                    if part is None or part not in zf.namelist():
+                        continue
+                    xml = zf.read(part)
+                    scans[sheet.title] = sheetxml.scan(xml)
+                    if scans[sheet.title].sparse:
+                        try:
+                            squeezed[sheet.title] = sheetxml.compact(xml, MAX_ROWS + 1)
+                        except OverflowError as exc:
+                            raise UnusableWorkbook(_TOO_MANY_ROWS.format(title=sheet.title, rows=MAX_ROWS)) from exc
+                    else:
+                        reads[sheet.title] = calamine.submit(_read_if_present, opened, path, sheet.title)
+                    del xml
+                sparse_book = _squeezed_workbook(zf, parts, squeezed) if squeezed else None
+            _, names = opened.result()
+            out: dict[str, SheetRead] = {}
             for sheet in INPUT_SHEETS:
-                part = parts.get(sheet.title)
-                if part is None or part not in zf.namelist():
+                if sheet.title not in names:
                     continue
-                xml = zf.read(part)
-                scans[sheet.title] = sheetxml.scan(xml)
-                if scans[sheet.title].sparse:
-                    try:
-                        squeezed[sheet.title] = sheetxml.compact(xml, MAX_ROWS + 1)
-                    except OverflowError as exc:
-                        raise UnusableWorkbook(_TOO_MANY_ROWS.format(title=sheet.title, rows=MAX_ROWS)) from exc
-                del xml
-            sparse_book = _squeezed_workbook(zf, parts, squeezed) if squeezed else None
-        workbook = CalamineWorkbook.from_path(str(path))
-        names = set(workbook.sheet_names)
-        out: dict[str, SheetRead] = {}
-        for sheet in INPUT_SHEETS:
-            if sheet.title not in names:
-                continue
-            scan = scans.get(sheet.title, sheetxml.SheetScan())
-            if sheet.title in squeezed:
-                done = squeezed[sheet.title]
-                grid = sparse_book.get_sheet_by_name(sheet.title).to_python(skip_empty_area=False)
-                out[sheet.title] = SheetRead(grid, scan, done.rows, done.columns)
-            else:
-                out[sheet.title] = SheetRead(_read_grid(workbook, path, sheet.title), scan)
-        return out
+                scan = scans.get(sheet.title, sheetxml.SheetScan())
+                if sheet.title in squeezed:
+                    done = squeezed[sheet.title]
+                    grid = sparse_book.get_sheet_by_name(sheet.title).to_python(skip_empty_area=False)
+                    out[sheet.title] = SheetRead(grid, scan, done.rows, done.columns)
+                else:
+                    read = reads.get(sheet.title) or calamine.submit(_read_if_present, opened, path, sheet.title)
+                    out[sheet.title] = SheetRead(read.result(), scan)
+            return out
     except (UnusableWorkbook, MemoryError):  # running out of memory is not a damaged file
         raise
     except Exception as exc:  # calamine raises several unrelated types
         raise UnusableWorkbook(f"无法读取工作簿“{path.name}”：文件已损坏或不是有效的 .xlsx（{type(exc).__name__}）") from exc
+
+
+def _open(path: Path) -> tuple[CalamineWorkbook, set[str]]:
+    """In the calamine thread: the workbook and its sheet names (only that thread touches the workbook)."""
+    workbook = CalamineWorkbook.from_path(str(path))
+    return workbook, set(workbook.sheet_names)
+
+
+def _read_if_present(opened: Future, path: Path, title: str) -> Grid | None:
+    """In the calamine thread: the sheet's grid, if the workbook calamine opened has it."""
+    workbook, names = opened.result()
+    return _read_grid(workbook, path, title) if title in names else None
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -305,32 +329,41 @@ def _table_from_grid(sheet: Sheet, grid: Grid, formula_refs: set[str] | None,
                 "text-normalised", INFO, sheet.title, f"{sheet.title}!{column_letter(where(i))}1",
                 f"表头“{literal}”{difference(literal, title)}，已按“{title}”读取", "请删除多余的空格或不可见字符"))
 
-    # rows with nothing a treasurer can see in any input column are not read, decided row by row
-    # on the grid (a data row at its first filled cell)
-    inputs = [positions[c.key] for c in sheet.input_columns if c.key in positions]
-    numbers = list(read.rows[1:]) if read is not None and read.rows is not None else list(range(2, 1 + len(grid)))
-    kept = [n for n, r in zip(numbers, grid[1:]) if not inputs or not all(p >= len(r) or is_blank_value(r[p]) for p in inputs)]
-    width = max((len(r) for r in grid), default=0)
-    body = [list(r) + [""] * (width - len(r)) for r in grid[1:]]
-    frame = pd.DataFrame(body, dtype=object, columns=range(width)) if body else pd.DataFrame(columns=range(width), dtype=object)
-    frame.index = pd.Index(numbers[:len(frame)], dtype="int64")
-    raw = pd.DataFrame({key: frame.loc[kept, pos] if pos in frame.columns else pd.Series("", index=kept, dtype=object)
-                        for key, pos in positions.items()}, index=pd.Index(kept, dtype="int64"), dtype=object)
+    # the grid column by column (one C-level transpose), every row as wide as the widest
+    lengths = set(map(len, grid))
+    width = max(lengths, default=0)
+    body = grid[1:]
+    if len(lengths) > 1:
+        body = [list(r) + [""] * (width - len(r)) for r in body]
+    columns = [np.fromiter(c, dtype=object, count=len(body)) for c in zip(*body)] if body else \
+        [np.empty(0, dtype=object) for _ in range(width)]
+    numbers = np.array(read.rows[1:len(body) + 1] if read is not None and read.rows is not None
+                       else range(2, 2 + len(body)), dtype="int64")
+    # rows with nothing a treasurer can see in any input column are not read
+    blank = np.ones(len(body), dtype=bool) if any(c.key in positions for c in sheet.input_columns) else \
+        np.zeros(len(body), dtype=bool)
+    for column in sheet.input_columns:  # each column looks only at the rows still blank so far
+        if column.key in positions and blank.any():
+            rows = np.flatnonzero(blank)
+            blank[rows] = blank_mask(pd.Series(columns[positions[column.key]][rows], dtype=object)).to_numpy()
+    keep = ~blank
+    kept = pd.Index(numbers[keep], dtype="int64")
+    raw = pd.DataFrame({key: columns[pos][keep] for key, pos in positions.items()}, index=kept, dtype=object)
     # the treasurer's own columns, every body row (rollover carries them), at their sheet columns
     claimed = {p for title, places in found.items() if title in known for p in places}
-    titles = {p: _title(header[p] if p < len(header) else None) for p in frame.columns if p not in claimed}
-    extra = frame[[p for p, title in titles.items() if title or not frame[p].map(is_blank_value).all()]]
-    extra_titles = {where(p): titles[p] for p in extra.columns}
-    extra = extra.set_axis([where(p) for p in extra.columns], axis=1)
+    titles = {p: _title(header[p] if p < len(header) else None) for p in range(width) if p not in claimed}
+    shown = [p for p, title in titles.items() if title or not all(map(is_blank_value, columns[p]))]
+    extra = pd.DataFrame({where(p): columns[p] for p in shown}, index=pd.Index(numbers, dtype="int64"),
+                         columns=[where(p) for p in shown], dtype=object)
+    extra_titles = {where(p): titles[p] for p in shown}
     positions = {key: where(pos) for key, pos in positions.items()}
     if read is not None and read.scan.merges:
         findings += _fill_merges(sheet, raw, positions, read.scan.merges)
     table = Table(sheet, raw, positions, extra=extra, extra_titles=extra_titles)
     if formula_refs is not None and sheet.formula_columns:
-        table.formulas = pd.DataFrame({
-            c.key: [f"{column_letter(positions[c.key])}{r}" in formula_refs for r in raw.index]
-            for c in sheet.formula_columns if c.key in positions
-        }, index=raw.index, dtype=bool)
+        letters = {c.key: column_letter(positions[c.key]) for c in sheet.formula_columns if c.key in positions}
+        table.formulas = pd.DataFrame({key: [f"{letter}{r}" in formula_refs for r in raw.index]
+                                       for key, letter in letters.items()}, index=raw.index, dtype=bool)
     return table, findings
 
 
