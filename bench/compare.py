@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +107,9 @@ def dump(paths: list[Path], out: Path) -> None:
             continue
         got = {"findings": [f.to_dict() for f in validate_book(book).findings], "usable": book.usable,
                "settings": (book.settings.values, book.settings.cells),
-               "tables": {k: (t.raw, t.data, t.formulas, t.positions) for k, t in book.tables.items()}}
+               "tables": {k: (t.raw, t.data, t.formulas, t.positions, getattr(t, "extra", None),
+                              getattr(t, "extra_titles", None), getattr(t, "lookalikes", None))
+                          for k, t in book.tables.items()}}
         for name, step in (("summary", summarize), ("audit", audit_book)):
             try:
                 value = step(book)
@@ -170,6 +173,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the inputs in this folder")
     parser.add_argument("--dump", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")  # print areas of saved files
     if args.dump:
         listing, out = args.dump
         dump([Path(p) for p in listing.read_text(encoding="utf-8").splitlines()], out)
