@@ -276,6 +276,25 @@ def test_last_runs_report_inside_the_folder_is_not_a_school(tmp_path: Path) -> N
     assert named.exit_code == 2 and "就是输入的文件" in named.stderr
 
 
+def test_the_portal_line_of_a_submission_is_the_consolidation_line(bureau: Path, mixed_once: Path, tmp_path: Path) -> None:
+    """The portal takes a school's line from the read it has already validated: the same line
+    consolidate gives that file; none for a book with errors (the bureau counts only clean
+    submissions) or without a year (consolidate would not count it)."""
+    from unionxl.core.consolidate import consolidate
+    from unionxl.portal.engine import analyse
+
+    clean, with_errors, no_year = mixed_once / "school-001.xlsx", bureau / "school-003.xlsx", tmp_path / "no-year.xlsx"
+    _set(clean, no_year, year=None)
+    lines = {}
+    for path in (clean, with_errors, no_year):
+        (tmp_path / path.stem).mkdir()
+        lines[path] = analyse(path, tmp_path / path.stem)["school_row"]
+    expected = {k: (v.item() if hasattr(v, "item") else v) for k, v in consolidate([clean]).rows[0].items()}
+    assert lines[clean] == expected
+    assert lines[clean]["members"] == summarize(load_book(clean)).members["total"] and lines[clean]["errors"] == 0
+    assert consolidate([with_errors]).rows[0]["errors"] > 0 and lines[with_errors] is None
+    assert consolidate([no_year]).rows == [] and lines[no_year] is None
+
 # --- worker processes -------------------------------------------------------------------------
 
 def test_worker_processes_give_the_same_consolidation_in_the_same_order(mixed: Path) -> None:

@@ -31,8 +31,9 @@ from unionxl.contract.errors import UnusableWorkbook
 from unionxl.core import pool
 from unionxl.core.audit import audit_book
 from unionxl.core.pool import Crashed
-from unionxl.core.summary import summarize
-from unionxl.core.validate import validate_book
+from unionxl.core.summary import Summary, summarize
+from unionxl.core.validate import ValidationResult, validate_book
+from unionxl.reading.book import Book
 from unionxl.reading.reader import MAX_UNCOMPRESSED_BYTES, load_book
 
 #: per-school columns: (key, kind) in CONSOLIDATION_SHEET order after 工会名称 and 文件
@@ -203,11 +204,21 @@ def school_row(path: Path) -> tuple[dict[str, object] | None, Problem | None, in
     result = validate_book(book)
     if not result.usable:
         return None, Problem(path.name, name, UNREADABLE, result.unusable_reason()), book.year
-    s = summarize(book)
     audit = audit_book(book, validation=result).counts
-    row = {
-        "union_name": name, "file": path.name, "parent_union": str(book.settings.get("parent_union", "") or ""),
-        "members": s.members["total"],
+    row = school_figures(book, result, summarize(book), audit, path.name)
+    problem = Problem(path.name, name, HAS_ERRORS, result.digest(), counted=True) if result.errors else None
+    return row, problem, book.year
+
+
+def school_figures(book: Book, validation: ValidationResult, summary: Summary, audit: dict[str, int],
+                   file: str) -> dict[str, object]:
+    """A usable school's line of the consolidation, from a book already read, validated,
+    summarised and audited (*audit*: the audit's counts; the portal has all four when a school
+    submits, so it never reads the file twice)."""
+    s = summary
+    return {
+        "union_name": str(book.settings.get("union_name", "") or ""), "file": file,
+        "parent_union": str(book.settings.get("parent_union", "") or ""), "members": s.members["total"],
         "active": s.members["by_status"]["在职"], "retired": s.members["by_status"]["退休"],
         "dues_rate": s.dues["collection_rate"], "dues_paid_fen": s.dues["paid_fen"],
         "dues_expected_fen": s.dues["expected_fen"], "visits": s.condolences["visits"],
@@ -215,10 +226,8 @@ def school_row(path: Path) -> tuple[dict[str, object] | None, Problem | None, in
         "hardship_fen": s.condolences["hardship_fen"], "activities": s.activities["done"],
         "participants": s.activities["participants"], "income_fen": s.journal["income_fen"],
         "expense_fen": s.journal["expense_fen"], "closing_fen": s.balance["closing_fen"],
-        "errors": len(result.errors), "audit_fail": audit["fail"], "audit_warn": audit["warn"],
+        "errors": len(validation.errors), "audit_fail": audit["fail"], "audit_warn": audit["warn"],
     }
-    problem = Problem(path.name, name, HAS_ERRORS, result.digest(), counted=True) if result.errors else None
-    return row, problem, book.year
 
 
 @dataclass(eq=False)

@@ -20,7 +20,7 @@ from pathlib import Path
 from unionxl.contract.errors import UnusableWorkbook
 from unionxl.contract.schema import SEVERITY_TITLES
 from unionxl.core.audit import STATUS_TITLES, audit_book
-from unionxl.core.consolidate import Consolidation, Problem, consolidate
+from unionxl.core.consolidate import Consolidation, Problem, school_figures
 from unionxl.core.narrative import draft
 from unionxl.core.summary import summarize
 from unionxl.core.validate import validate_book
@@ -78,10 +78,9 @@ def analyse(book_path: Path, out_dir: Path) -> dict[str, object]:
         "income_fen": summary.journal["income_fen"], "expense_fen": summary.journal["expense_fen"],
         "closing_fen": summary.balance["closing_fen"],
     }
-    if not validation.errors:
-        # the consolidation line, computed now so the bureau's download never re-reads 236 files
-        rows = consolidate([book_path]).rows
-        result["school_row"] = _plain(rows[0]) if rows else None
+    if not validation.errors and book.year is not None:  # what consolidate counts: no errors, a stated year
+        # the consolidation line, computed now from this read so the bureau's download never re-reads 236 files
+        result["school_row"] = _plain(school_figures(book, validation, summary, audit.counts, book_path.name))
     return result
 
 
