@@ -26,8 +26,8 @@ _ROW_NUMBER = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
 _MERGE = re.compile(rb"""<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?["']""")
 _ROOT = re.compile(rb"<(\w+:)?worksheet[\s>]")
-_WIDE = re.compile(rb""" r=["'][A-Z]{3}""")
-_TWO_LETTERS = re.compile(rb""" r=["']([A-Z]{2})\d""")
+#: a reference of two letters and a digit (group 2), or of three letters (a column past ZZ)
+_TWO_LETTERS_OR_WIDE = re.compile(rb""" r=["']([A-Z]{2})([A-Z]|\d)""")
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _HOLDS_DATA = re.compile(rb"<(?:\w+:)?(?:v>[^<]|is[\s>])")
@@ -90,7 +90,8 @@ def scan(xml: bytes) -> SheetScan:
     result.formulas = _formula_refs(xml, prefix, tag + b' r="')
     result.errors = _error_cells(xml, prefix, tag + b' r="') if b't="e"' in xml else []
     height = _last_row(xml, prefix)
-    result.sparse = _WIDE.search(xml) is not None or height * _width(xml) > SPARSE_FACTOR * cells + SPARSE_FLOOR
+    width = _width(xml)
+    result.sparse = width is None or height * width > SPARSE_FACTOR * cells + SPARSE_FLOOR
     return result
 
 
@@ -142,9 +143,14 @@ def _last_row(xml: bytes, prefix: bytes) -> int:
     return int(number.group(1)) if number else 0
 
 
-def _width(xml: bytes) -> int:
-    """The widest column: a two-letter one if any cell has one, else the header row's last cell."""
-    two = {m.group(1) for m in _TWO_LETTERS.finditer(xml)}
+def _width(xml: bytes) -> int | None:
+    """The widest column: a two-letter one if any cell has one, else the header row's last cell;
+    None for a sheet with a column past ZZ (one pass over the XML for both)."""
+    two = set()
+    for m in _TWO_LETTERS_OR_WIDE.finditer(xml):
+        if not m.group(2).isdigit():
+            return None
+        two.add(m.group(1))
     if two:
         return column_index(max(two)) + 1
     data = _SHEET_DATA.search(xml)
