@@ -25,8 +25,7 @@ CHECKS: tuple[Check, ...] = (
     members.duplicate_ids,
     members.member_records,
     members.dues_payments,
-    visits.visit_members,
-    visits.birthdays,
+    visits.visits_against_members,
     ledger.vouchers_match,
     ledger.dues_match_journal,
 )

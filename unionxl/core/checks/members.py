@@ -51,7 +51,8 @@ def dues_payments(book: Book) -> Iterator[Finding]:
     table = book[MEMBERS.key]
     data = table.data
     paid = dues.paid(data)
-    after_left = dues.left_mask(data, book.year) & paid.gt(0)
+    left = dues.left_mask(data, book.year)
+    after_left = left & paid.gt(0)
     for row, key in _stacked(after_left):
         yield Finding("member-left-dues", ERROR, MEMBERS.title, table.cell(key, row),
                       f"{data['name'][row]}已于 {data['status_date'][row]:%Y-%m-%d} {data['status'][row]}，"
@@ -65,7 +66,7 @@ def dues_payments(book: Book) -> Iterator[Finding]:
         yield Finding("dues-amount-mismatch", WARNING, MEMBERS.title, table.cell(key, row),
                       f"{MONTH_KEYS.index(key) + 1} 月实缴 {format_yuan(paid.at[row, key])} 元，"
                       f"按工资基数应缴 {format_yuan(monthly[row])} 元", "请核对工资基数或实缴金额")
-    early = ~due & ~dues.left_mask(data, book.year) & paid.gt(0)
+    early = ~due & ~left & paid.gt(0)
     for row, key in _stacked(early):
         yield Finding("dues-not-due", WARNING, MEMBERS.title, table.cell(key, row),
                       f"{MONTH_KEYS.index(key) + 1} 月不在应缴会费的月份内（入会前或退休后），却记有会费",

@@ -28,11 +28,16 @@ def _joined_visits(book: Book) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     return visits, pd.concat([visits, matched.rename(columns={"name": "name_ledger"})], axis=1)
 
 
-def visit_members(book: Book) -> Iterator[Finding]:
-    """The member must exist, with the same name, and be a member on the visit's date."""
+def visits_against_members(book: Book) -> Iterator[Finding]:
+    """The register joined to the ledger once, for both checks below."""
     pair = _joined_visits(book)
-    if pair is None:
-        return
+    if pair is not None:
+        yield from visit_members(book, pair)
+        yield from birthdays(book, pair)
+
+
+def visit_members(book: Book, pair: tuple[pd.DataFrame, pd.DataFrame]) -> Iterator[Finding]:
+    """The member must exist, with the same name, and be a member on the visit's date."""
     visits, joined = pair
     table = book[VISITS.key]
     known = joined["name_ledger"].notna()
@@ -59,11 +64,8 @@ def visit_members(book: Book) -> Iterator[Finding]:
                       "请核对日期或入会日期")
 
 
-def birthdays(book: Book) -> Iterator[Finding]:
+def birthdays(book: Book, pair: tuple[pd.DataFrame, pd.DataFrame]) -> Iterator[Finding]:
     """One 生日慰问 per member per year, given in the birth month."""
-    pair = _joined_visits(book)
-    if pair is None:
-        return
     visits, joined = pair
     table = book[VISITS.key]
     cake = visits["visit_type"].eq(VISIT_BIRTHDAY) & visits["member_id"].ne("") & visits["date"].notna()
