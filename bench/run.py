@@ -1,4 +1,4 @@
-"""Scale benchmark: `python bench/run.py [--sizes 1000 10000 100000] [--schools 50 150 300] [--jobs 1 2]`.
+"""Scale benchmark: `python bench/run.py [--sizes 1000 10000 100000] [--schools 50 150 300] [--jobs 1 2] [--bureau 2000]`.
 
 Generates synthetic unions (12 months of dues per member, 2 condolence rows and 0.5
 journal rows per member, a full calendar and budget) and times, each in a fresh process
@@ -6,8 +6,10 @@ journal rows per member, a full calendar and budget) and times, each in a fresh 
 floor), unionxl's load + validate, and the summary; the three steps are run in turn
 ``--repeat`` times so that their ratios come from the same minutes of a shared machine, and
 the medians are printed. Then ``consolidate`` over N generated schools with each ``--jobs``,
-and the start-up time of ``unionxl --help``. Prints Markdown tables with the machine and
-its load average. This is a benchmark, not a test: nothing here asserts a time.
+and the start-up time of ``unionxl --help``. ``--bureau N`` adds one consolidation of N
+generated schools with every core (a province-sized bureau; 2,000 take about ten minutes
+to generate and read on two cores, so it is off by default). Prints Markdown tables with
+the machine and its load average. This is a benchmark, not a test: nothing here asserts a time.
 
 Peak memory is each process's own high-water mark (VmHWM in /proc/self/status), read
 inside the timed process: a child's ``ru_maxrss`` on Linux starts from its parent's peak,
@@ -239,6 +241,8 @@ def main() -> None:
     parser.add_argument("--schools", type=int, nargs="*", default=[50, 150, 300])
     parser.add_argument("--jobs", type=int, nargs="*", default=sorted({1, os.cpu_count() or 1}))
     parser.add_argument("--startup", type=int, default=5, help="runs of each start-up command (0: skip)")
+    parser.add_argument("--bureau", type=int, default=0,
+                        help="also consolidate this many generated schools once, with every core (0: skip)")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print(f"run: {dt.datetime.now():%Y-%m-%d %H:%M}, {load()}, medians of {args.repeat} runs")
@@ -255,19 +259,21 @@ def main() -> None:
             print(f"| {size:,} | {path.stat().st_size / 2**20:.1f} | {raw:.2f} | {validate:.2f} | {summary:.2f} | "
                   f"{validate / raw:.2f} | {(validate + summary) / raw:.2f} | {m['validate'][1]:.0f} |", flush=True)
             path.unlink()
-        if args.schools:
+        runs = [(count, jobs) for count in args.schools for jobs in args.jobs]
+        runs += [(args.bureau, os.cpu_count() or 1)] if args.bureau else []
+        if runs:
             print()
             print("| schools | jobs | consolidate s | ms per school | peak MiB (main process) | "
                   "peak MiB (largest worker) | generated in s |")
             print("|---:|---:|---:|---:|---:|---:|---:|")
-            for count in args.schools:
-                folder = Path(tmp) / f"schools-{count}"
-                made = write_many_schools(folder, count, os.cpu_count() or 1)
-                for jobs in args.jobs:
-                    seconds, peak, worker = measure("consolidate", folder, jobs)
-                    print(f"| {count:,} | {jobs} | {seconds:.1f} | {seconds / count * 1000:.0f} | {peak:.0f} | "
-                          f"{f'{worker:.0f}' if worker else '–'} | {made:.0f} |", flush=True)
-                shutil.rmtree(folder)
+        for count in dict.fromkeys(count for count, _ in runs):
+            folder = Path(tmp) / f"schools-{count}"
+            made = write_many_schools(folder, count, os.cpu_count() or 1)
+            for jobs in [j for c, j in runs if c == count]:
+                seconds, peak, worker = measure("consolidate", folder, jobs)
+                print(f"| {count:,} | {jobs} | {seconds:.1f} | {seconds / count * 1000:.0f} | {peak:.0f} | "
+                      f"{f'{worker:.0f}' if worker else '–'} | {made:.0f} |", flush=True)
+            shutil.rmtree(folder)
     if args.startup:
         print()
         print("| start-up (whole process) | s |")
