@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -74,7 +74,7 @@ def read_sheets(path: Path) -> dict[str, SheetRead]:
     """
     _check_container(path)
     try:
-        with ThreadPoolExecutor(1) as calamine:
+        with _calamine_executor() as calamine:
             opened = calamine.submit(_open, path)
             reads: dict[str, Future] = {}
             with zipfile.ZipFile(path) as zf:
@@ -114,6 +114,43 @@ def read_sheets(path: Path) -> dict[str, SheetRead]:
         raise
     except Exception as exc:  # calamine raises several unrelated types
         raise UnusableWorkbook(f"无法读取工作簿“{path.name}”：文件已损坏或不是有效的 .xlsx（{type(exc).__name__}）") from exc
+
+
+#: address space a process must have left to start calamine's thread
+_THREAD_HEADROOM = 256 * 2**20
+
+
+class _HereAndNow(Executor):
+    """Runs each call at once in the calling thread (the read without calamine's thread)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        done: Future = Future()
+        try:
+            done.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # kept for .result(), in sheet order, like the thread's
+            done.set_exception(exc)
+        return done
+
+
+def _calamine_executor() -> Executor:
+    """calamine's thread, unless the address space is bounded (``RLIMIT_AS``: a consolidate or
+    portal worker) with little of it left: a thread's stack is an allocation too, and a thread
+    that cannot start leaves CPython waiting in ``Thread.start`` for ever instead of raising
+    ``MemoryError``. The read is then the same, only not overlapped."""
+    try:
+        import resource
+
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    except (ImportError, OSError, ValueError):  # Windows: no such limit
+        return ThreadPoolExecutor(1)
+    if limit == resource.RLIM_INFINITY:
+        return ThreadPoolExecutor(1)
+    try:
+        with open("/proc/self/status") as status:
+            mapped = next(int(line.split()[1]) for line in status if line.startswith("VmSize:")) * 1024
+    except (OSError, StopIteration, ValueError):  # no /proc: assume the limit is near
+        return _HereAndNow()
+    return ThreadPoolExecutor(1) if limit - mapped > _THREAD_HEADROOM else _HereAndNow()
 
 
 def _open(path: Path) -> tuple[CalamineWorkbook, set[str]]:
