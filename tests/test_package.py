@@ -24,6 +24,7 @@ from unionxl.cli import app
 from unionxl.contract.money import upper_amount
 from unionxl.contract.schema import BUDGET_TREE
 from unionxl.master.demo import DEMO_YEAR, Demo, build_demo
+from unionxl.master.schools import write_schools
 from unionxl.master.template import write_master
 
 runner = CliRunner()
@@ -341,6 +342,29 @@ def test_manifest_lists_every_file_with_its_hash(package) -> None:
     assert manifest["date"] == DATE and manifest["year"] == DEMO_YEAR
     assert manifest["validation"]["error"] == sum(m.severity == "error" for m in demo.mistakes)
     assert manifest["audit"]["fail"] == len({m.rule for m in demo.violations if m.severity == "fail"})
+
+
+def _sheet_texts(path: Path) -> list[str]:
+    wb = openpyxl.load_workbook(path)
+    return [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def test_bad_data_stamps_the_final_accounts_and_the_review_and_clean_data_does_not(package, tmp_path: Path) -> None:
+    """As on 预算审核: a book with validation errors never yields a 决算表 or 审查报告 that reads as clean."""
+    out, demo, _ = package
+    errors = sum(m.severity == "error" for m in demo.mistakes)
+    stamp = f"工作簿校验有 {errors} 个错误，本表不得作为审核依据"
+    wb = openpyxl.load_workbook(out / "决算表.xlsx")
+    for ws in wb.worksheets:
+        assert stamp in [c.value for row in ws.iter_rows() for c in row], ws.title
+    assert stamp in _docx_texts(out / "经审审查报告.docx")
+
+    [school] = write_schools(tmp_path / "s", 1, seed=5)
+    clean = tmp_path / "clean"
+    result = runner.invoke(app, ["package", str(school), "--out", str(clean), "--date", DATE])
+    assert result.exit_code == 1 and "校验：0 个错误" in result.output  # a fund rule fails; the data are valid
+    texts = _sheet_texts(clean / "决算表.xlsx") + _docx_texts(clean / "经审审查报告.docx")
+    assert not [t for t in texts if "不得作为审核依据" in t]
 
 
 def test_the_same_book_packaged_again_gives_the_same_bytes(package, tmp_path: Path) -> None:

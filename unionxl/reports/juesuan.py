@@ -15,7 +15,7 @@ from unionxl.core.juesuan import (
 )
 from unionxl.reports.heading import sign_offs, unit_line, year_period
 from unionxl.reports.model import (
-    BAD, GOOD, INT, MONEY, MUTED, STATUS, STRONG, TEXT, Column, Document, Note, Page, Section, Status, Table
+    BAD, GOOD, INT, MONEY, MUTED, STATUS, STRONG, TEXT, Column, Document, Note, Page, Section, Stamp, Status, Table
 )
 from unionxl.reports.model import Line as HeaderLine
 
@@ -73,7 +73,7 @@ def _unconfirmed_notes(lines: list[Line]) -> list[Note]:
     return notes
 
 
-def _total_page(accounts: FinalAccounts, settings: Mapping[str, object]) -> Page:
+def _total_page(accounts: FinalAccounts, settings: Mapping[str, object], stamps: list[Stamp]) -> Page:
     placed = _placed(accounts)
     lines = accounts.lines
     rows = [[_label(x), x.no, x.budget, x.actual, x.difference, _note(x, placed)] for x in lines]
@@ -82,7 +82,7 @@ def _total_page(accounts: FinalAccounts, settings: Mapping[str, object]) -> Page
     return Page(TOTAL_SHEET, f"{accounts.union_name}{TOTAL_SHEET}", (24, 6, 14, 14, 14, 26),
                 lines=[unit_line(accounts.union_name, year_period(accounts.year)),
                        HeaderLine.of(f"{FUND}；数据来源：经费预算（预算数）、收支明细（决算数）、设置（上年结余）")],
-                blocks=[table, *_unconfirmed_notes(lines), sign_offs(settings, SIGNERS)])
+                blocks=[table, *_unconfirmed_notes(lines), *stamps, sign_offs(settings, SIGNERS)])
 
 
 def _checks(accounts: FinalAccounts) -> Section:
@@ -101,7 +101,7 @@ def _checks(accounts: FinalAccounts) -> Section:
     return Section("两表核对", blocks)
 
 
-def _detail_page(accounts: FinalAccounts, settings: Mapping[str, object]) -> Page:
+def _detail_page(accounts: FinalAccounts, settings: Mapping[str, object], stamps: list[Stamp]) -> Page:
     placed = _placed(accounts)
     lines = accounts.expense_lines
     rows = [[_label(x), x.no, x.detail_total, x.basic, x.project, x.detail_total, _note(x, placed)] for x in lines]
@@ -114,9 +114,12 @@ def _detail_page(accounts: FinalAccounts, settings: Mapping[str, object]) -> Pag
     return Page(DETAIL_SHEET, f"{accounts.union_name}{DETAIL_SHEET}", (24, 5, 12, 12, 12, 15, 26),
                 lines=[unit_line(accounts.union_name, year_period(accounts.year)),
                        HeaderLine.of(f"{FUND}；数据来源：收支明细（支出）")],
-                blocks=[table, note, _checks(accounts), sign_offs(settings, SIGNERS)])
+                blocks=[table, note, _checks(accounts), *stamps, sign_offs(settings, SIGNERS)])
 
 
-def build_juesuan(accounts: FinalAccounts, settings: Mapping[str, object]) -> Document:
+def build_juesuan(accounts: FinalAccounts, settings: Mapping[str, object], stamp: str = "") -> Document:
+    """Both tables; *stamp* (the book has validation errors) stands above each one's signatures, as on
+    预算审核 (below the table, so the cells the 决算 checks name stay where they are)."""
+    stamps = [Stamp(stamp)] if stamp else []
     return Document(f"{accounts.union_name} {year_period(accounts.year)}{TITLE}",
-                    [_total_page(accounts, settings), _detail_page(accounts, settings)])
+                    [_total_page(accounts, settings, stamps), _detail_page(accounts, settings, stamps)])

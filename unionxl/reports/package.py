@@ -92,8 +92,8 @@ def assemble(book: Book, source_name: str, date: dt.date) -> Package:
     figures = review(book, summary, accounts, audit, validation)
     names = [name for name, _ in FILES]
     documents = dict(zip(names, (
-        build_juesuan(accounts, settings),
-        build_review(figures, settings, date),
+        build_juesuan(accounts, settings, audit.stamp),
+        build_review(figures, settings, date, audit.stamp),
         build_receipts(lists, settings),
         build_summary(summary, draft(summary), source_name, validation.counts, settings),
         build_audit(audit, settings),

@@ -17,7 +17,7 @@ from unionxl.contract.schema import EXPENSE, INCOME
 from unionxl.core.review import Review, Share
 from unionxl.reports.heading import NO_NAME, UNIT
 from unionxl.reports.model import (
-    MONEY, PCT, Column, Document, Line, Page, Paragraph, Section, SignOff, SignOffs, Table, Note
+    MONEY, PCT, Column, Document, Line, Page, Paragraph, Section, SignOff, SignOffs, Stamp, Table, Note
 )
 
 TITLE = "经审审查报告"
@@ -111,8 +111,9 @@ def _opinion(r: Review, year: str) -> Section:
     ])
 
 
-def build_review(r: Review, settings: dict[str, object], date: dt.date) -> Document:
-    """The report for *r*; *settings* (设置) name the 经审负责人, *date* is the report's date."""
+def build_review(r: Review, settings: dict[str, object], date: dt.date, stamp: str = "") -> Document:
+    """The report for *r*; *settings* (设置) name the 经审负责人, *date* is the report's date;
+    *stamp* (the book has validation errors) stands under the title, as on 预算审核."""
     union = r.union_name or NO_NAME
     year = str(r.year) if r.year else BLANK
     opening = Paragraph(
@@ -121,7 +122,7 @@ def build_review(r: Review, settings: dict[str, object], date: dt.date) -> Docum
     signature = SignOffs([SignOff("主任（签字）", str(settings.get("auditor") or "")), SignOff("委员（签字）")],
                          signer=f"{union}经费审查委员会（盖章）", date=day(date))
     page = Page(TITLE, f"{union}经费审查委员会关于{year}年度工会经费收支决算的审查报告", (),
-                lines=[Line.of(DRAFT)],
+                lines=[Line.of(DRAFT)], stamps=[Stamp(stamp)] if stamp else [],
                 blocks=[opening, _basic(r, year), _income(r, year), _expense(r, year), _execution(r), _balance(r),
                         _problems(r), _opinion(r, year), signature])
     return Document(f"{union} {TITLE}", [page])
