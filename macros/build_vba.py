@@ -256,8 +256,9 @@ if __name__ == "__main__":
             print(path)
     else:
         source = BAS.read_text(encoding="utf-8")
-        if with_buttons(source) != source:
-            BAS.write_text(with_buttons(source), encoding="utf-8", newline="\n")
+        generated = with_buttons(source)
+        if generated != source:
+            BAS.write_text(generated, encoding="utf-8", newline="\n")
             print(BAS)
         OUTPUT.write_bytes(build())
         print(OUTPUT)

@@ -96,12 +96,6 @@ def listing(db: Database) -> list[tuple[Account, int]]:
         return [(a, counts.get(a.id, 0)) for a in accounts]
 
 
-def schools(db: Database) -> list[Principal]:
-    with db.session() as s:
-        rows = s.scalars(select(Account).where(Account.role == "school", Account.disabled.is_(False))
-                         .order_by(Account.login)).all()
-        return [_principal(a) for a in rows]
-
 
 def _find(s, login: str) -> Account:
     account = s.execute(select(Account).where(Account.login == login)).scalar_one_or_none()

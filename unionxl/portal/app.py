@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from unionxl.portal import accounts, charts, engine
 from unionxl.portal.accounts import AccountError, Principal, TooManyAttempts
 from unionxl.portal.config import PortalConfig
-from unionxl.portal.db import STATUS_NAMES, Submission
+from unionxl.portal.db import MISSING, STATE_NAMES, Submission
 from unionxl.portal.service import Portal, Refused, local_time
 
 HERE = Path(__file__).parent
@@ -38,6 +38,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_PATHS = ("/upload", "/api/submissions")
 #: bytes a form other than the upload may send
 SMALL_BODY = 64 * 1024
+#: why a form without this session's CSRF token is refused
+CSRF_REASON = "页面已过期或来源不明（缺少安全校验码），请刷新页面后重试"
 _SECURITY_HEADERS = [
     (b"content-security-policy", (b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                                   b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'")),
@@ -131,7 +133,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     portal = Portal(config)
     secret = portal.db.secret()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(STATUS_NAMES=STATUS_NAMES, REPORTS=engine.REPORTS,
+    templates.env.globals.update(STATE_NAMES=STATE_NAMES, REPORTS=engine.REPORTS,
                                  SEVERITY_NAMES=engine.SEVERITY_NAMES, AUDIT_STATUS_NAMES=engine.AUDIT_STATUS_NAMES,
                                  local_time=local_time, yuan=lambda fen: "" if fen is None else f"{fen / 100:,.2f}",
                                  percent=lambda v: "" if v is None else f"{v * 100:.1f}%",
@@ -173,11 +175,16 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             raise Denied(403, "此页面供学校使用；教育工会请查看汇总页面")
         return who
 
-    async def form_with_csrf(request: Request) -> dict[str, object]:
+    async def checked_form(request: Request):
+        """The posted form, and whether it carries this session's CSRF token."""
         form = await request.form(max_files=1, max_fields=8, max_part_size=SMALL_BODY)
         sent = form.get("csrf")
-        if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
-            raise Denied(403, "页面已过期或来源不明（缺少安全校验码），请刷新页面后重试")
+        return form, isinstance(sent, str) and hmac.compare_digest(sent, csrf_token(request))
+
+    async def form_with_csrf(request: Request) -> dict[str, object]:
+        form, genuine = await checked_form(request)
+        if not genuine:
+            raise Denied(403, CSRF_REASON)
         return dict(form)
 
     def client_ip(request: Request) -> str:
@@ -253,10 +260,9 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     async def upload(request: Request) -> Response:
         who = signed_in(request, bureau=False)
         xhr = request.headers.get("x-requested-with") == "unionxl-upload"
-        form = await request.form(max_files=1, max_fields=8, max_part_size=SMALL_BODY)
-        sent = form.get("csrf")
-        if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
-            reason = "页面已过期或来源不明（缺少安全校验码），请刷新页面后重试"
+        form, genuine = await checked_form(request)
+        if not genuine:
+            reason = CSRF_REASON
             return JSONResponse({"error": reason}, 403) if xhr else page(request, "upload.html", 403, error=reason)
         file = form.get("file")
         if not isinstance(file, UploadFile) or not file.filename:
@@ -297,7 +303,8 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     @app.get("/bureau")
     def dashboard(request: Request, year: int | None = None) -> HTMLResponse:
         signed_in(request, bureau=True)
-        year = year or portal.default_year()
+        known = portal.years()
+        year = year or portal.default_year(known)
         states = portal.states(year)
         counts: dict[str, int] = {}
         for st in states:
@@ -305,10 +312,10 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         money = [(st.counted.union_name or st.account.name, st.counted.result["figures"]["income_fen"],
                   st.counted.result["figures"]["expense_fen"])
                  for st in states if st.counted is not None and (st.counted.result or {}).get("figures")]
-        return page(request, "bureau.html", year=year, years=sorted(set(portal.years()) | {year}, reverse=True),
+        return page(request, "bureau.html", year=year, years=sorted(set(known) | {year}, reverse=True),
                     states=states, counts=counts, totals=portal.totals(states),
                     status_chart=charts.status_bar(counts), money_chart=charts.money_bars(money),
-                    missing=[st for st in states if st.state == "missing"])
+                    missing=[st for st in states if st.state == MISSING])
 
     @app.get("/bureau/consolidation.xlsx")
     async def dashboard_consolidation(request: Request, year: int) -> FileResponse:

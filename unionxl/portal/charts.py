@@ -7,14 +7,12 @@ from html import escape
 
 from markupsafe import Markup
 
-#: state → (label, fill); the order is the bar's order, left to right
-STATE_STYLE = {
-    "accepted": ("已通过", "#4caf50"),
-    "flagged": ("审核有问题", "#ff9800"),
-    "rejected": ("已退回", "#e53935"),
-    "pending": ("处理中", "#90a4ae"),
-    "missing": ("未提交", "#bdbdbd"),
-}
+from unionxl.portal.db import ACCEPTED, FLAGGED, MISSING, PENDING, REJECTED, STATE_NAMES
+
+#: state → fill; the order is the bar's order, left to right
+_FILLS = {ACCEPTED: "#4caf50", FLAGGED: "#ff9800", REJECTED: "#e53935", PENDING: "#90a4ae", MISSING: "#bdbdbd"}
+#: state → (label, fill)
+STATE_STYLE = {state: (STATE_NAMES[state], fill) for state, fill in _FILLS.items()}
 
 
 def status_bar(counts: dict[str, int], width: int = 720) -> Markup:

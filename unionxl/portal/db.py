@@ -32,6 +32,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 ROLES = {"bureau": "教育工会", "school": "学校"}
 PENDING, REJECTED, FLAGGED, ACCEPTED = "pending", "rejected", "flagged", "accepted"
 STATUS_NAMES = {PENDING: "处理中", REJECTED: "已退回", FLAGGED: "审核有问题", ACCEPTED: "已通过"}
+#: a school's state on the dashboard when it has no submission for the year (never stored)
+MISSING = "missing"
+STATE_NAMES = {**STATUS_NAMES, MISSING: "未提交"}
 COUNTED_STATUSES = (FLAGGED, ACCEPTED)
 
 
@@ -83,10 +86,6 @@ class Submission(Base):
     result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     account: Mapped[Account] = relationship(back_populates="submissions")
-
-    @property
-    def status_name(self) -> str:
-        return STATUS_NAMES[self.status]
 
 
 class LoginAttempt(Base):

@@ -24,7 +24,6 @@ from unionxl.core.consolidate import Consolidation, Problem, school_figures
 from unionxl.core.narrative import draft
 from unionxl.core.summary import summarize
 from unionxl.core.validate import validate_book
-from unionxl.reading.load import unusable_reason
 from unionxl.reading.reader import load_book
 from unionxl.reports.audit import build_audit
 from unionxl.reports.consolidation import build_consolidation
@@ -56,7 +55,7 @@ def analyse(book_path: Path, out_dir: Path) -> dict[str, object]:
         return _unusable(exc.reason)
     validation = validate_book(book)
     result: dict[str, object] = {
-        "usable": validation.usable, "reason": None if validation.usable else unusable_reason(validation.findings),
+        "usable": validation.usable, "reason": None if validation.usable else validation.unusable_reason(),
         "year": book.year, "union_name": str(book.settings.get("union_name", "") or ""),
         "findings": [f.to_dict() for f in validation.findings], "counts": validation.counts,
         "audit": None, "figures": None, "school_row": None, "reports": [],
@@ -147,13 +146,3 @@ def write_demo_workbooks(folder: Path, schools: int) -> list[tuple[Path, str]]:
     return [(p, str(load_book(p).settings.get("union_name", ""))) for p in [demo, *schools_made]]
 
 
-def demo_bytes() -> bytes:
-    """The demo master workbook as bytes (tests and the load benchmark upload it)."""
-    import tempfile
-
-    from unionxl.master.demo import write_demo
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "demo-master.xlsx"
-        write_demo(path)
-        return path.read_bytes()

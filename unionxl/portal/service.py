@@ -28,6 +28,7 @@ from unionxl.portal.db import (
     ACCEPTED,
     COUNTED_STATUSES,
     FLAGGED,
+    MISSING,
     PENDING,
     REJECTED,
     STATUS_NAMES,
@@ -74,7 +75,7 @@ class SchoolState:
     def state(self) -> str:
         if self.counted is not None:
             return self.counted.status
-        return self.latest.status if self.latest is not None else "missing"
+        return self.latest.status if self.latest is not None else MISSING
 
 
 class Portal:
@@ -196,8 +197,9 @@ class Portal:
             found = s.scalars(select(Submission.year).where(Submission.year.is_not(None)).distinct()).all()
         return sorted(set(found), reverse=True)
 
-    def default_year(self) -> int:
-        years = self.years()
+    def default_year(self, years: list[int] | None = None) -> int:
+        """The newest year submitted (*years*, when the caller has already listed them), else this year."""
+        years = self.years() if years is None else years
         return years[0] if years else dt.date.today().year
 
     def states(self, year: int) -> list[SchoolState]:
