@@ -38,7 +38,8 @@ def package(
     """生成年终上报材料：决算表、经审审查报告、慰问签收表、年度汇总、预算审核、校验结果和文件清单。"""
     from unionxl.files.office import require_soffice
     from unionxl.reading.load import SUMMARY
-    from unionxl.reports.package import assemble, sha256, targets, write_package
+    from unionxl.files.ownership import sha256
+    from unionxl.reports.package import assemble, targets, write_package
 
     if pdf:
         require_soffice()

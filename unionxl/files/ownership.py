@@ -193,7 +193,7 @@ def record(path: Path) -> None:
     path = Path(path)
     manifest = path.parent / MANIFEST
     entries = _manifest(path.parent)
-    entries[path.name] = _sha256(path)
+    entries[path.name] = sha256(path)
     tmp = manifest.with_name(manifest.name + f".{os.getpid()}.tmp")
     try:
         tmp.write_text(json.dumps(entries, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
@@ -207,7 +207,7 @@ def record(path: Path) -> None:
 def is_recorded_unedited(path: Path) -> bool:
     try:
         recorded = _manifest(Path(path).parent).get(Path(path).name)
-        return recorded is not None and recorded == _sha256(Path(path))
+        return recorded is not None and recorded == sha256(Path(path))
     except OSError:
         return False
 
@@ -220,7 +220,8 @@ def _manifest(folder: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in entries.items()} if isinstance(entries, dict) else {}
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
+    """The hex SHA-256 of a file's bytes, read in chunks (the manifests' file identity)."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):

@@ -11,7 +11,6 @@ and :func:`write_package`; each decides the targets (:func:`targets`) before any
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from unionxl.contract.schema import AUDIT_SHEET, FINDINGS_SHEET, SUMMARY_SHEET
 from unionxl.core.audit import Audit, audit_book
 from unionxl.core.juesuan import FinalAccounts, final_accounts
 from unionxl.core.narrative import draft
-from unionxl.core.receipts import Distribution, distributions
+from unionxl.core.receipts import distributions
 from unionxl.core.review import review
 from unionxl.core.summary import summarize
 from unionxl.core.validate import ValidationResult, validate_book
@@ -66,9 +65,6 @@ class Package:
     validation: ValidationResult
     audit: Audit
     accounts: FinalAccounts
-    distributions: list[Distribution]
-    union_name: str
-    year: int | None
     date: dt.date
 
 
@@ -88,18 +84,17 @@ def assemble(book: Book, source_name: str, date: dt.date) -> Package:
     audit = audit_book(book, validation=validation)
     summary = summarize(book)
     accounts = final_accounts(book)
-    lists = distributions(book)
     figures = review(book, summary, accounts, audit, validation)
     names = [name for name, _ in FILES]
     documents = dict(zip(names, (
         build_juesuan(accounts, settings, audit.stamp),
         build_review(figures, settings, date, audit.stamp),
-        build_receipts(lists, settings),
+        build_receipts(distributions(book), settings),
         build_summary(summary, draft(summary), source_name, validation.counts, settings),
         build_audit(audit, settings),
         build_findings(validation.findings, validation.counts, settings),
     )))
-    return Package(documents, validation, audit, accounts, lists, accounts.union_name, book.year, date)
+    return Package(documents, validation, audit, accounts, date)
 
 
 def targets(folder: Path, pdf: bool) -> dict[str, list[Path]]:
@@ -114,16 +109,8 @@ def targets(folder: Path, pdf: bool) -> dict[str, list[Path]]:
     return out
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        while chunk := fh.read(1024 * 1024):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _entry(path: Path) -> dict[str, object]:
-    return {"name": path.name, "sha256": sha256(path), "bytes": path.stat().st_size}
+    return {"name": path.name, "sha256": ownership.sha256(path), "bytes": path.stat().st_size}
 
 
 def write_package(folder: Path, package: Package, source: Path | None, pdf: bool,
@@ -156,8 +143,8 @@ def write_package(folder: Path, package: Package, source: Path | None, pdf: bool
     done.manifest = {
         "说明": MANIFEST_NOTE,
         "unionxl_version": __version__,
-        "union_name": package.union_name,
-        "year": package.year,
+        "union_name": package.accounts.union_name,
+        "year": package.accounts.year,
         "date": package.date.isoformat(),
         "input": {"name": source.name if source is not None else "", "sha256": input_sha256, "read_from": read_from},
         "files": [_entry(p) for p in done.files],

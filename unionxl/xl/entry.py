@@ -93,7 +93,8 @@ PACKAGE_FOLDER = "{stem}-上报材料"
 
 def _package(book: xw.Book) -> str:
     from unionxl.files.ownership import check
-    from unionxl.reports.package import assemble, sha256, targets, write_package
+    from unionxl.files.ownership import sha256
+    from unionxl.reports.package import assemble, targets, write_package
 
     core = require(read_book(book), SUMMARY)
     here = Path(book.fullname)
