@@ -159,6 +159,19 @@ def _short(text: object, limit: int = 200) -> str:
     return shown(str(text), limit)
 
 
+#: what a command's warning about a book with validation errors ends with
+SEE_VALIDATE = "请运行 unionxl validate 查看全部并改正。"
+
+
+def _warn_errors(checked, consequence: str, subject: str = "工作簿", tail: str = SEE_VALIDATE,
+                 console: Console | None = None) -> None:
+    """The yellow line a command prints when the book it used has validation errors: how many,
+    what that means for its output (*consequence*), the first ones, then *tail*."""
+    if checked.errors:
+        (console or out).print(_short(f"注意：{subject}有 {len(checked.errors)} 个错误，{consequence}："
+                                      f"{checked.digest()}。{tail}", 600), style="yellow")
+
+
 def _claim(targets: Iterable[Path | None], inputs: Iterable[Path] = (), force: bool = False,
            suffixes: Sequence[str] = (".xlsx",)) -> None:
     """Decide the running command's outputs before anything is written (see files/ownership.py).

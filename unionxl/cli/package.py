@@ -18,6 +18,7 @@ from unionxl.cli.app import (
     _identity,
     _load,
     _short,
+    _warn_errors,
     _warn_if_open,
     app,
     out,
@@ -68,7 +69,5 @@ def package(
                                                 f"{len(made.accounts.findings)} 个问题"))
     for finding in made.accounts.findings:
         out.print(_short(f"  {finding.cell}：{finding.message}", 300), style="yellow")
-    if v["error"]:
-        out.print(_short(f"注意：工作簿有 {v['error']} 个错误，上报前请先改正：{made.validation.digest()}。", 600),
-                  style="yellow")
+    _warn_errors(made.validation, "上报前请先改正", tail="")
     return EXIT_ERRORS if v["error"] or made.audit.failed or made.accounts.findings else EXIT_OK

@@ -17,6 +17,7 @@ from unionxl.cli.app import (
     _guarded,
     _load,
     _short,
+    _warn_errors,
     _warn_if_open,
     app,
     err,
@@ -66,10 +67,8 @@ def summary(
                                     ensure_ascii=False) + "\n")
     else:
         print_document(out, document)
-    if checked.errors:  # on stderr beside --json: the JSON stays clean and the warning is still seen
-        errors = f"工作簿有 {len(checked.errors)} 个错误，汇总数字可能不准确：{checked.digest()}"
-        (err if as_json else out).print(_short(f"注意：{errors}。请运行 unionxl validate 查看全部并改正。", 600),
-                                        style="yellow")
+    # on stderr beside --json: the JSON stays clean and the warning is still seen
+    _warn_errors(checked, "汇总数字可能不准确", console=err if as_json else out)
     if report is not None and not as_json:
         out.print(f"年度汇总已写入：{report}" + (f"，PDF：{report.with_suffix('.pdf')}" if pdf else ""))
     return EXIT_OK

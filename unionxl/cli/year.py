@@ -14,6 +14,7 @@ from unionxl.cli.app import (
     _guarded,
     _load,
     _short,
+    _warn_errors,
     app,
     out,
 )
@@ -47,7 +48,5 @@ def rollover(
     if rolled.as_typed:
         out.print(_short(f"按原文字带入（不是有效的数字或日期，请在新工作簿中改正）：{len(rolled.as_typed)} 个单元格，"
                          + "、".join(rolled.as_typed[:5]) + ("等" if len(rolled.as_typed) > 5 else ""), 600))
-    if checked.errors:
-        errors = f"本年度工作簿有 {len(checked.errors)} 个错误，已照原样结转：{checked.digest()}"
-        out.print(_short(f"注意：{errors}。请运行 unionxl validate 查看全部并改正。", 600), style="yellow")
+    _warn_errors(checked, "已照原样结转", subject="本年度工作簿")
     return EXIT_OK
