@@ -38,6 +38,18 @@ class _Totals:
     def theirs(self) -> pd.Series:
         return workbook_budget_actuals(self.book)
 
+    @cached_property
+    def budget_literal(self) -> tuple[pd.Series, pd.Series]:
+        """The budget's 二级科目 and 收支 as the workbook's SUMIFS compares them (as written, any case)."""
+        budget = self.book[BUDGET.key]
+        return literal_text(budget, "level2").str.lower(), literal_text(budget, "direction").str.lower()
+
+    @cached_property
+    def journal_literal(self) -> tuple[pd.Series, pd.Series]:
+        """The journal's 科目 and 收支 the same way (once, not once per lookalike row)."""
+        journal = self.book[JOURNAL.key]
+        return literal_text(journal, "category").str.lower(), literal_text(journal, "direction").str.lower()
+
 
 #: a consequence: the reason the workbook's formulas read this cell otherwise, or "" if they agree
 Consequence = Callable[[_Totals, Table, str, int], str]
@@ -77,9 +89,8 @@ def _journal_row(totals: _Totals, table: Table, key: str, row: int) -> str:
     data = table.data
     ours = budget.data.index[budget.data["level2"].eq(data.at[row, "category"])
                              & budget.data["direction"].eq(data.at[row, "direction"])]
-    theirs = budget.data.index[
-        literal_text(budget, "level2").str.lower().eq(literal_text(table, "category")[row].lower())
-        & literal_text(budget, "direction").str.lower().eq(literal_text(table, "direction")[row].lower())]
+    (level2, direction), (category, entered) = totals.budget_literal, totals.journal_literal
+    theirs = budget.data.index[level2.eq(category[row]) & direction.eq(entered[row])]
     if list(ours) == list(theirs) or not len(ours):
         return ""
     amount = data.at[row, "amount"]
